@@ -1,0 +1,94 @@
+"""Loaders for the plan's datasets: each reads one CSV, validates it and returns a DataFrame."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapnb.errors import DataError
+from rapnb.paths import data_dir as resolve_data_dir
+from rapnb.paths import datapackage_path
+from rapnb.validate import check_foreign_key, read_rows, validate_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DataDir = str | os.PathLike[str] | None
+
+_DTYPES = {"integer": ("int64", "Int64"), "number": ("float64", "float64")}
+
+
+@lru_cache(maxsize=1)
+def datapackage() -> dict[str, Any]:
+    """The bundled data package descriptor: the contract every data directory must meet."""
+    with open(datapackage_path(), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def table_names() -> list[str]:
+    """Names of the tabular resources, in the data package's order."""
+    return [r["name"] for r in datapackage()["resources"] if r.get("format") == "csv"]
+
+
+def _schema(name: str) -> dict[str, Any]:
+    for resource in datapackage()["resources"]:
+        if resource["name"] == name:
+            return resource["schema"]
+    raise KeyError(f"no table {name!r}; tables: {', '.join(table_names())}")
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DataError("file is missing", path=str(path)) from None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def load_table(name: str, data_dir: DataDir = None) -> pd.DataFrame:
+    """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated."""
+    folder = resolve_data_dir(data_dir)
+    path = folder / f"{name}.csv"
+    return _load(name, str(folder), _stamp(path)).copy()
+
+
+@lru_cache(maxsize=64)
+def _load(name: str, folder: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    import pandas as pd
+
+    schema = _schema(name)
+    path = Path(folder) / f"{name}.csv"
+    header, rows = read_rows(path)
+    columns = validate_rows(path, header, rows, schema)
+    for fk in schema.get("foreignKeys", []):
+        fields = _as_list(fk["fields"])
+        target = fk["reference"]["resource"]
+        ref = load_table(target, folder)
+        allowed = set(ref[_as_list(fk["reference"]["fields"])].itertuples(index=False, name=None))
+        check_foreign_key(path, columns, fields, target, allowed)
+    frame = pd.DataFrame({
+        field["name"]: pd.Series(columns[field["name"]], dtype=_dtype(field), name=field["name"])
+        for field in schema["fields"]
+    })
+    return frame
+
+
+def _dtype(field: dict[str, Any]) -> str:
+    required = field.get("constraints", {}).get("required", False)
+    strict, nullable = _DTYPES.get(field["type"], ("object", "object"))
+    return strict if required else nullable
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def validate_data_dir(data_dir: DataDir = None) -> list[str]:
+    """Load every table of a data directory; raise the first DataError, else the table names."""
+    names = table_names()
+    for name in names:
+        load_table(name, data_dir)
+    return names
