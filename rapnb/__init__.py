@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "sheets": "rapnb.loaders",
     "sheet_table": "rapnb.loaders",
+    "check_sheet": "rapnb.loaders",
     "offices": "rapnb.loaders",
     "countries": "rapnb.loaders",
     "office_countries": "rapnb.loaders",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rapnb.datasets import DataDir, load_table
+from rapnb.errors import UnknownSheetError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -14,6 +15,14 @@ def sheets(data_dir: DataDir = None) -> list[str]:
     """The 15 sheet ids in the plan's order (14 country/subregional sheets, then `regional`)."""
     table = load_table("sheets", data_dir).sort_values("position")
     return table["sheet_id"].tolist()
+
+
+def check_sheet(sheet: object, data_dir: DataDir = None) -> str:
+    """`sheet` if it is one of the plan's sheet ids; else UnknownSheetError listing them."""
+    valid = sheets(data_dir)
+    if not isinstance(sheet, str) or sheet not in valid:
+        raise UnknownSheetError(sheet, valid)
+    return sheet
 
 
 def sheet_table(data_dir: DataDir = None) -> pd.DataFrame:
