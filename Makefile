@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= outputs
 
+NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+
 .PHONY: install report test lint validate refresh-notebooks bench datapackage clean
 
 install: $(STAMP)
@@ -21,10 +23,23 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check rapnb tests scripts benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+# Re-run a rendered batch (the notebooks papermill wrote into $(OUT)) and compare its outputs.
+validate: $(STAMP)
+	@test -d $(OUT)/sheets || { echo "no rendered batch in $(OUT)/ (run make report first)"; exit 2; }
+	$(BIN)/python -m pytest $(NBVAL) $(OUT)/regional_overview $(OUT)/sheets
+
+# Re-execute the committed notebooks top to bottom so their stored outputs are current.
+refresh-notebooks: $(STAMP)
+	$(BIN)/python -m rapnb.refresh
 
 lint: $(STAMP)
 	$(BIN)/ruff check rapnb tests scripts benchmarks
+
+# Render benchmark: floor, full render at --jobs 1 and 2, import time, kernel peak memory.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_render.py
 
 datapackage: $(STAMP)
 	$(BIN)/python scripts/build_datapackage.py
