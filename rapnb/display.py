@@ -4,6 +4,8 @@ nbval compares specs and drawings."""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 RENDERER = "rapnb"
@@ -22,8 +24,26 @@ def _render(spec: dict[str, Any], **_: Any) -> tuple[dict[str, Any], dict[str, A
     return bundle, {}
 
 
+SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)
+"""Optional packages that jsonschema imports if installed (rfc3987-syntax compiles a grammar,
+about 1 s per kernel) and that Altair never needs: its Vega-Lite schema checks no IRI format."""
+
+
+def skip_slow_optional_imports() -> None:
+    """Keep jsonschema from importing SLOW_OPTIONAL_IMPORTS in this process.
+
+    Only takes effect before jsonschema is first imported; set RAPNB_KEEP_OPTIONAL_IMPORTS=1 to
+    keep them (e.g. to validate IRI formats with jsonschema in the same kernel).
+    """
+    if os.environ.get("RAPNB_KEEP_OPTIONAL_IMPORTS") or "jsonschema" in sys.modules:
+        return
+    for name in SLOW_OPTIONAL_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # import now fails fast
+
+
 def setup() -> None:
     """Register and enable the report's Altair renderer and theme (idempotent)."""
+    skip_slow_optional_imports()
     import altair as alt
 
     from rapnb.style import theme

@@ -19,11 +19,11 @@ NA = "N.A."
 
 def setup() -> None:
     """Prepare a notebook kernel: the chart renderer and theme, and quiet pandas display."""
-    import pandas as pd
-
     from rapnb.display import setup as setup_charts
 
     setup_charts()
+    import pandas as pd
+
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.max_rows", 200)
 

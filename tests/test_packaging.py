@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -41,3 +42,15 @@ def test_import_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout.strip()
     assert out == "[]"
+
+
+def test_kernel_setup_skips_slow_optional_imports() -> None:
+    code = ("import sys; from rapnb import report; report.setup(); import altair;"
+            " print(repr(sys.modules.get('rfc3987_syntax', 'absent')))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "None"
+    kept = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          text=True, env={**os.environ, "RAPNB_KEEP_OPTIONAL_IMPORTS": "1"})
+    assert kept.stdout.strip() != "None"
+
