@@ -163,24 +163,29 @@ def permits_chart(data_dir: DataDir = None) -> alt.Chart:
     return figure_spec(chart, "residence_permits")
 
 
-def outcome_funding(data_dir: DataDir = None) -> alt.Chart:
-    """Funding requested per outcome and for evaluation, USD."""
+def _outcome_amount_bars(data: pd.DataFrame, amount: str, width: int) -> alt.LayerChart:
+    """Bars of USD `amount` per component, one outcome colour each, labelled 'USD 1,234'."""
     import altair as alt
 
-    outcomes = loaders.outcomes(data_dir)
-    data = outcomes[["component", "short_title", "funding_requested_usd"]].copy()
-    data["label"] = [style.OUTCOME_LABELS[c] for c in data["component"]]
-    data["amount"] = [style.usd(v) for v in data["funding_requested_usd"]]
+    data = data.assign(label=[style.OUTCOME_LABELS[c] for c in data["component"]],
+                       amount=[style.usd(v) for v in data[amount]])
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=[style.OUTCOME_LABELS[c] for c in COMPONENTS], title=None,
                 axis=alt.Axis(labelLimit=280)),
-        x=alt.X("funding_requested_usd:Q", title="Funding requested (USD)",
+        x=alt.X(f"{amount}:Q", title="Funding requested (USD)",
                 axis=alt.Axis(format=style.USD_FORMAT)),
         tooltip=["label:N", alt.Tooltip("amount:N", title="Funding requested")],
     )
-    chart = (base.mark_bar().encode(color=_outcome_color(legend=False))
-             + base.mark_text(align="left", dx=4, fontSize=11).encode(text="amount:N")).properties(
-        width=380, height=alt.Step(28),
+    bars = base.mark_bar().encode(color=_outcome_color(legend=False))
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="amount:N")
+    return (bars + labels).properties(width=width, height=alt.Step(28))
+
+
+def outcome_funding(data_dir: DataDir = None) -> alt.Chart:
+    """Funding requested per outcome and for evaluation, USD."""
+    outcomes = loaders.outcomes(data_dir)
+    data = outcomes[["component", "short_title", "funding_requested_usd"]]
+    chart = _outcome_amount_bars(data, "funding_requested_usd", 380).properties(
         title=style.title("Funding requested per outcome",
                           f"{PLAN}, intervention model ('Funding requested') and funding table"
                           " (evaluation)"),
@@ -262,26 +267,12 @@ def _sheet_offices(sheet: str, data_dir: DataDir) -> list[str]:
 
 def sheet_funding(sheet: str, data_dir: DataDir = None) -> alt.Chart:
     """One sheet's funding per outcome (its offices' cells summed), USD."""
-    import altair as alt
-
     office_ids = _sheet_offices(sheet, data_dir)
     cells = loaders.funding(data_dir)
     data = (cells[cells["office_id"].isin(office_ids)].groupby("component", as_index=False)
             ["amount_usd"].sum())
-    data = data[data["amount_usd"] > 0].copy()
-    data["label"] = [style.OUTCOME_LABELS[c] for c in data["component"]]
-    data["amount"] = [style.usd(v) for v in data["amount_usd"]]
     title_name = loaders.sheet_table(data_dir).set_index("sheet_id").loc[sheet, "sheet_title"]
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=[style.OUTCOME_LABELS[c] for c in COMPONENTS], title=None,
-                axis=alt.Axis(labelLimit=280)),
-        x=alt.X("amount_usd:Q", title="Funding requested (USD)",
-                axis=alt.Axis(format=style.USD_FORMAT)),
-        tooltip=["label:N", alt.Tooltip("amount:N", title="Funding requested")],
-    )
-    chart = (base.mark_bar().encode(color=_outcome_color(legend=False))
-             + base.mark_text(align="left", dx=4, fontSize=11).encode(text="amount:N")).properties(
-        width=360, height=alt.Step(28),
+    chart = _outcome_amount_bars(data[data["amount_usd"] > 0], "amount_usd", 360).properties(
         title=style.title(f"{title_name}: funding requested per outcome",
                           f"{PLAN}, estimated funding needs and the sheet's amounts"),
     )
