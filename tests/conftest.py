@@ -9,6 +9,10 @@ import pytest
 
 from rapnb.paths import bundled_data_dir
 
+# Stub notebooks for the renderer's tests (one raises, one kills its kernel): inputs, not
+# notebooks for `pytest --nbval` to validate.
+collect_ignore_glob = ["fixtures/*"]
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:

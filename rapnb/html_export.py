@@ -1,0 +1,159 @@
+"""Executed notebook -> one self-contained HTML report that draws with no network access.
+
+The template `rapnb/templates/rapnb_report` keeps JupyterLab's cell layout but drops every
+script (require.js, MathJax, mermaid, widgets) and every remote stylesheet; charts are the inline
+SVG outputs. Code inputs, prompts, stderr streams and cells tagged `remove-cell` are left out;
+`remove-input` and `remove-output` tags are honoured too.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "rapnb_report"
+DISPLAY_PRIORITY = [
+    "image/svg+xml",
+    "text/html",
+    "text/markdown",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+]
+
+_REMOTE = r"(?:https?:)?//"
+_NETWORK_PATTERNS = {
+    "src": re.compile(rf"""\bsrc\s*=\s*["']?\s*{_REMOTE}""", re.I),
+    "srcset": re.compile(rf"""\bsrcset\s*=\s*["']?[^"'>]*{_REMOTE}""", re.I),
+    "link href": re.compile(rf"""<link\b[^>]*\bhref\s*=\s*["']?\s*{_REMOTE}""", re.I),
+    "@import": re.compile(r"@import\b", re.I),
+    "url()": re.compile(rf"""url\(\s*["']?\s*{_REMOTE}""", re.I),
+}
+_NUMERIC_TD = re.compile(
+    r"<td>\s*((?:USD\s*)?[-+\u2212]?\d[\d,.\u00a0 ]*%?|&lt;NA&gt;|N\.A\.)\s*</td>"
+)
+_SVG_ID = re.compile(r"""\bid="([^"]+)\"""")
+
+
+class HtmlExportError(RuntimeError):
+    """The exported HTML would load something from the network."""
+
+
+def network_references(html: str) -> list[str]:
+    """Every place in `html` that would make a browser fetch a remote resource.
+
+    Looks for remote `src=`/`srcset=`, `<link href=...>`, `@import` and `url(http...)`.
+    Navigation links (`<a href="https://...">`) load nothing and are not reported.
+    """
+    found = []
+    for label, pattern in _NETWORK_PATTERNS.items():
+        for match in pattern.finditer(html):
+            start = max(match.start() - 40, 0)
+            found.append(f"{label}: ...{html[start:match.end() + 40]}...")
+    for tag in re.finditer(r"<(image|use|feImage|script)\b[^>]*>", html, re.I):
+        if re.search(rf"""href\s*=\s*["']?\s*{_REMOTE}""", tag.group(0), re.I):
+            found.append(f"{tag.group(1)} href: {tag.group(0)[:120]}")
+    return found
+
+
+def _scope_svg_ids(svg: str, prefix: str) -> str:
+    """Prefix the ids an SVG defines (and its references to them) so inline SVGs can't clash."""
+    ids = set(_SVG_ID.findall(svg))
+    if not ids:
+        return svg
+    pattern = re.compile(r"(\bid=\"|url\(#|href=\"#)(" + "|".join(map(re.escape, ids)) + r")\b")
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
+
+
+def mark_numeric_cells(html: str) -> str:
+    """Give table cells that hold only a number (`1,234`, `-5.5`, `41.5%`) class `rapnb-num`."""
+    return _NUMERIC_TD.sub(r'<td class="rapnb-num">\1</td>', html)
+
+
+def _strip_xml_prolog(svg: str) -> str:
+    return re.sub(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", "", svg)
+
+
+def prepare_for_html(nb: Any) -> Any:
+    """A copy of `nb` ready for the template: stderr dropped, SVG made safe to inline,
+    numeric table cells marked for right alignment."""
+    nb = copy.deepcopy(nb)
+    figure = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            html = output.get("data", {}).get("text/html")
+            if html is not None:
+                text = "".join(html) if isinstance(html, list) else html
+                output["data"]["text/html"] = mark_numeric_cells(text)
+            svg = output.get("data", {}).get("image/svg+xml")
+            if svg is not None:
+                figure += 1
+                text = "".join(svg) if isinstance(svg, list) else svg
+                output["data"]["image/svg+xml"] = _scope_svg_ids(
+                    _strip_xml_prolog(text), f"rapnb-f{figure}-"
+                )
+            kept.append(output)
+        cell["outputs"] = kept
+    return nb
+
+
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    config.TemplateExporter.exclude_input = True
+    config.TemplateExporter.exclude_input_prompt = True
+    config.TemplateExporter.exclude_output_prompt = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ("remove-cell",)
+    config.TagRemovePreprocessor.remove_input_tags = ("remove-input",)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = ("remove-output",)
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    return HTMLExporter(config=config)
+
+
+def _h1(markdown: Any) -> str | None:
+    text = "".join(markdown) if isinstance(markdown, list) else str(markdown)
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def report_title(nb: Any, fallback: str) -> str:
+    """metadata.title, else the first `# ` heading a cell *printed* (it knows the sheet), else
+    the first `# ` heading of a markdown cell, else `fallback`."""
+    if nb.metadata.get("title"):
+        return str(nb.metadata["title"])
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            title = _h1(output.get("data", {}).get("text/markdown", ""))
+            if title:
+                return title
+    for cell in nb.cells:
+        title = _h1(cell.get("source", "")) if cell.get("cell_type") == "markdown" else None
+        if title:
+            return title
+    return fallback
+
+
+def notebook_to_html(nb: Any, title: str = "rapnb report") -> str:
+    """The report HTML of executed notebook `nb`; raises HtmlExportError on any web reference."""
+    body, _ = _exporter().from_notebook_node(
+        prepare_for_html(nb), resources={"metadata": {"name": report_title(nb, title)}}
+    )
+    problems = network_references(body)
+    if problems:
+        raise HtmlExportError("HTML would load remote resources: " + "; ".join(problems[:3]))
+    return body

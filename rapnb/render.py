@@ -1,0 +1,600 @@
+"""Render the report: every notebook executed by papermill in its own worker process.
+
+    >>> from rapnb.render import render, report_jobs          # doctest: +SKIP
+    >>> render(report_jobs(["colombia"], overview=True), "outputs").exit_code
+
+Each worker (`python -m rapnb.render SPEC`) runs one notebook on a `python3` kernel whose working
+directory is a temporary one, then exports its HTML and figures into a staging directory inside
+the output directory. The parent moves each finished file into place with `os.replace`, so a
+reader (or an interrupted render) never sees half a file. A notebook that fails leaves its
+previous outputs alone and its executed copy in `failed/<name>.ipynb`. The manifest comes last.
+
+On SIGINT/SIGTERM the parent sends SIGTERM to the workers, which raise, so papermill shuts their
+kernels down; a worker that does not exit in time is killed together with its kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapnb import __version__, manifest
+from rapnb.lock import render_lock
+from rapnb.paths import DATA_DIR_ENV, notebooks_dir
+from rapnb.paths import data_dir as resolve_data_dir
+
+KERNEL_NAME = "python3"
+OVERVIEW = "regional_overview"
+OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
+SHEET_NOTEBOOK = "country_sheet.ipynb"
+FAILED_DIR = "failed"
+WORK_PREFIX = ".rapnb-tmp-"
+GRACE_SECONDS = 20.0
+"""How long interrupted workers get to shut their kernels down before they are killed."""
+POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to render: `<out>/<subdir>/<name>.ipynb|.html` and `figures/`."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any] = field(default_factory=dict)
+    subdir: str = ""
+
+    @property
+    def folder(self) -> str:
+        """The job's folder inside the output directory."""
+        return self.subdir or self.name
+
+
+@dataclass
+class Result:
+    """What became of one job (or of the tables, named `tables`)."""
+
+    name: str
+    status: str
+    seconds: float
+    error: str | None = None
+    files: list[str] = field(default_factory=list)
+    failed_notebook: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class RenderReport:
+    """The outcome of a render: results in job order, and the signal that stopped it, if any."""
+
+    out: Path
+    results: list[Result]
+    interrupted: int | None = None
+    manifest: Path | None = None
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """128 + signal if interrupted, 1 if anything failed, else 0."""
+        if self.interrupted is not None:
+            return 128 + self.interrupted
+        return 1 if self.failed else 0
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def overview_job(data_dir: str | os.PathLike[str] | None = None) -> Job:
+    """The regional overview notebook."""
+    params = {"data_dir": str(data_dir)} if data_dir is not None else {}
+    return Job(OVERVIEW, notebooks_dir() / OVERVIEW_NOTEBOOK, params, OVERVIEW)
+
+
+def sheet_job(sheet: str, data_dir: str | os.PathLike[str] | None = None) -> Job:
+    """The country sheet notebook for `sheet`, into `sheets/<sheet>/`."""
+    params: dict[str, Any] = {"sheet": sheet}
+    if data_dir is not None:
+        params["data_dir"] = str(data_dir)
+    return Job(sheet, notebooks_dir() / SHEET_NOTEBOOK, params, f"sheets/{sheet}")
+
+
+def report_jobs(
+    sheets: Sequence[str], overview: bool = True, data_dir: str | os.PathLike[str] | None = None
+) -> list[Job]:
+    """The overview (if asked) then one job per sheet."""
+    jobs = [overview_job(data_dir)] if overview else []
+    return jobs + [sheet_job(sheet, data_dir) for sheet in sheets]
+
+
+# ---------------------------------------------------------------- processes
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live children of process `pid` (Linux /proc; [] elsewhere)."""
+    children = []
+    for entry in Path("/proc").glob("[0-9]*/stat") if Path("/proc/self").exists() else []:
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(entry.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    return state not in {"Z", "X"}
+
+
+def kill_processes(pids: Sequence[int], grace: float = 3.0) -> None:
+    """SIGTERM `pids`, then SIGKILL whatever is still alive after `grace` seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+# ---------------------------------------------------------------- worker (child process)
+
+
+class _Stopped(BaseException):
+    """Raised in a worker by SIGTERM so that papermill's cleanup shuts the kernel down."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup finish undisturbed
+    raise _Stopped(signum)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGTERM this worker if the render process dies (best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:
+        raise _Stopped(signal.SIGTERM)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` on one line (whitespace runs collapsed), cut at `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _stage(staged: Path, files: dict[str, bytes]) -> list[str]:
+    from rapnb.atomic import atomic_write_bytes
+
+    for rel, data in files.items():
+        atomic_write_bytes(staged / rel, data)
+    return sorted(files)
+
+
+def normalise_notebook(nb: Any, source: Any, source_label: str, output_label: str) -> None:
+    """Make an executed notebook independent of where it ran: stable paths and cell ids."""
+    meta = nb.metadata.setdefault("papermill", {})
+    meta["input_path"] = source_label
+    meta["output_path"] = output_label
+    known = {cell.get("id") for cell in source.cells}
+    used = {cell.get("id") for cell in nb.cells}
+    for index, cell in enumerate(nb.cells):
+        cell.get("metadata", {}).pop("execution", None)
+        if cell.get("id") in known:
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        base = tags[0] if tags else f"{cell.get('cell_type', 'cell')}-added"
+        new_id, n = base[:60], index
+        while new_id in used and new_id != cell.get("id"):
+            new_id = f"{base[:50]}-{n}"
+            n += 1
+        used.discard(cell.get("id"))
+        cell["id"] = new_id
+        used.add(new_id)
+
+
+def _notebook_bytes(nb: Any) -> bytes:
+    import nbformat
+
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from rapnb.figures import figure_files
+    from rapnb.html_export import notebook_to_html
+
+    name, folder = spec["name"], spec["folder"]
+    executed, cwd, staged = work / "executed.ipynb", work / "cwd", work / "out"
+    cwd.mkdir(exist_ok=True)
+    error = None
+    try:
+        papermill.execute_notebook(
+            spec["notebook"], str(executed), parameters=spec["parameters"],
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False, cwd=str(cwd),
+            record_timing=False,
+        )
+    except PapermillExecutionError as exc:
+        error = one_line(f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, bad notebook ...: the notebook failed
+        error = one_line(f"{type(exc).__name__}: {exc}")
+    source = nbformat.read(spec["notebook"], as_version=4)
+    nb = nbformat.read(executed, as_version=4) if executed.is_file() else None
+    if error is None and nb is not None:
+        rel = f"{folder}/{name}"
+        try:
+            normalise_notebook(nb, source, spec["source_label"], f"{rel}.ipynb")
+            files = {f"{rel}.ipynb": _notebook_bytes(nb)}
+            files[f"{rel}.html"] = notebook_to_html(nb, name).encode("utf-8")
+            for fig, data in figure_files(nb).items():
+                files[f"{folder}/{fig}"] = data
+            return {"status": "ok", "files": _stage(staged, files)}
+        except Exception as exc:
+            error = one_line(f"{type(exc).__name__}: {exc}")
+    failed = None
+    if nb is not None:
+        failed = f"{FAILED_DIR}/{name}.ipynb"
+        normalise_notebook(nb, source, spec["source_label"], failed)
+        _stage(staged, {failed: _notebook_bytes(nb)})
+    return {"status": "failed", "error": error or "no executed notebook", "files": [],
+            "failed_notebook": failed}
+
+
+def _make_tables(spec: dict[str, Any], work: Path) -> dict[str, Any]:
+    from rapnb.workbook import write_hxl_csvs, write_workbook
+
+    staged = work / "out"
+    try:
+        write_workbook(staged / "rap_tables.xlsx", spec["data_dir"])
+        write_hxl_csvs(staged / "hxl", spec["data_dir"])
+    except Exception as exc:
+        return {"status": "failed", "error": one_line(f"{type(exc).__name__}: {exc}"),
+                "files": []}
+    files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))
+    return {"status": "ok", "files": files}
+
+
+def worker_main(argv: Sequence[str]) -> int:
+    """Entry point of a worker process: run the task in the spec file, write result.json."""
+    spec_path = Path(argv[0])
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    work = spec_path.parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        _die_with_parent(spec["parent_pid"])
+        task = _make_tables if spec["kind"] == "tables" else _make_notebook
+        result = task(spec, work)
+    except _Stopped:
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        kill_processes(child_pids(os.getpid()))  # last resort for a kernel left behind
+    (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+# ---------------------------------------------------------------- parent
+
+
+@dataclass
+class _Running:
+    task: dict[str, Any]
+    proc: subprocess.Popen[bytes]
+    started: float
+
+
+class _StopFlag:
+    signum: int | None = None
+
+
+@contextlib.contextmanager
+def _signals_to(flag: _StopFlag) -> Iterator[None]:
+    """While inside, SIGINT/SIGTERM only set `flag.signum` (the render loop checks it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        flag.signum = flag.signum or signum
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _install(staged: Path, out: Path, rels: Sequence[str]) -> None:
+    """Move finished files from the staging directory into place, one os.replace each."""
+    folders = set()
+    for rel in rels:
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / rel, target)
+        folders.add(target.parent)
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+def _owned(rel: str, prefixes: Sequence[str]) -> bool:
+    """Whether `rel` is a plain relative path under one of `prefixes` (never `..`, never /)."""
+    parts = Path(rel).parts
+    return (bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+            and any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in prefixes))
+
+
+def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
+    """Delete the files `rels` of `out` that lie under `prefixes` (stale outputs of a job)."""
+    for rel in rels:
+        if _owned(rel, prefixes):
+            with contextlib.suppress(FileNotFoundError):
+                (out / rel).unlink()
+
+
+def _start(task: dict[str, Any], env: dict[str, str]) -> _Running:
+    task_dir = Path(task["work"])
+    (task_dir / "tmp").mkdir(parents=True)  # TMPDIR: kernel connection files die with it
+    spec = task_dir / "spec.json"
+    spec.write_text(json.dumps(task), encoding="utf-8")
+    with open(task_dir / "worker.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rapnb.render", str(spec)], stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, cwd=task_dir,
+            env=dict(env, TMPDIR=str(task_dir / "tmp")), start_new_session=True,
+        )
+    return _Running(task, proc, time.monotonic())
+
+
+def _worker_failure(task_dir: Path, code: int) -> str:
+    how = f"signal {-code}" if code < 0 else f"status {code}"
+    try:
+        lines = [ln for ln in (task_dir / "worker.log").read_text(errors="replace").splitlines()
+                 if ln.strip()]
+    except OSError:
+        lines = []
+    return one_line(f"WorkerError: worker exited with {how}" + (f": {lines[-1]}" if lines else ""))
+
+
+def _terminate(running: dict[str, _Running], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM every worker; kill (with its kernel) any that is still there after `grace`."""
+    for item in running.values():
+        with contextlib.suppress(ProcessLookupError):
+            item.proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(i.proc.poll() is None for i in running.values()):
+        time.sleep(POLL_SECONDS)
+    for item in running.values():
+        if item.proc.poll() is None:
+            kill_processes(child_pids(item.proc.pid), grace=1.0)
+            item.proc.kill()
+        item.proc.wait()
+
+
+class _Renderer:
+    """The parent side of a render: schedules workers, installs outputs, builds the manifest."""
+
+    def __init__(self, out: Path, work: Path, data_dir: Path | None, workers: int) -> None:
+        self.out, self.work, self.data_dir, self.workers = out, work, data_dir, workers
+        self.previous = manifest.load(out)
+        resolved = resolve_data_dir(data_dir)
+        files = manifest.data_files(resolved)
+        self.provenance = {
+            "rapnb_version": __version__,
+            "git_commit": manifest.git_commit(),
+            "data_dir": str(resolved),
+            "data_files": files,
+        }
+        self.rendered_from = {
+            "rapnb_version": __version__,
+            "git_commit": self.provenance["git_commit"],
+            "data_dir": str(resolved),
+            "data_sha256": manifest.fingerprint(files),
+        }
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, Job] = {}
+        self.env = dict(os.environ, PYTHONHASHSEED="0")
+        if data_dir is not None:
+            self.env[DATA_DIR_ENV] = str(data_dir)
+
+    def task(self, job: Job | None) -> dict[str, Any]:
+        common = {"parent_pid": os.getpid(), "data_dir": self.provenance["data_dir"]}
+        if job is None:
+            return {**common, "kind": "tables", "name": manifest.TABLES,
+                    "work": str(self.work / "_tables")}
+        self.jobs[job.name] = job
+        return {**common, "kind": "notebook", "name": job.name, "folder": job.folder,
+                "notebook": str(job.notebook.resolve()), "parameters": job.parameters,
+                "source_label": f"{job.notebook.parent.name}/{job.notebook.name}",
+                "work": str(self.work / job.name)}
+
+    def finish(self, item: _Running) -> Result:
+        """Install a finished worker's files and record its manifest entry."""
+        task, code = item.task, item.proc.returncode
+        task_dir, seconds = Path(task["work"]), round(time.monotonic() - item.started, 2)
+        try:
+            outcome = json.loads((task_dir / "result.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            outcome = {"status": "failed", "error": _worker_failure(task_dir, code), "files": []}
+        result = Result(task["name"], outcome["status"], seconds, outcome.get("error"),
+                        outcome.get("files", []), outcome.get("failed_notebook"))
+        staged = task_dir / "out"
+        before = manifest.previous_entry(self.previous, result.name)
+        failed_rel = f"{FAILED_DIR}/{result.name}.ipynb"
+        job = self.jobs.get(result.name)
+        owned = [job.folder] if job is not None else ["rap_tables.xlsx", "hxl"]
+        if result.ok:
+            _install(staged, self.out, result.files)
+            stale = [r for r in before.get("files", []) if r not in result.files]
+            _remove(self.out, stale, owned)
+            _remove(self.out, [failed_rel], [failed_rel])
+        elif result.failed_notebook:
+            _install(staged, self.out, [result.failed_notebook])
+        self.entries[result.name] = self.entry(task, result, before)
+        return result
+
+    def entry(
+        self, task: dict[str, Any], result: Result, before: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The manifest entry of a finished task."""
+        job = self.jobs.get(result.name)
+        attempt = {"status": result.status, "seconds": result.seconds, "error": result.error,
+                   "failed_notebook": result.failed_notebook}
+        if result.ok:
+            made: dict[str, Any] = {"files": result.files, "rendered_from": self.rendered_from}
+            if job is not None:
+                made.update(
+                    parameters=job.parameters, source=task["notebook"],
+                    source_sha256=manifest.sha256_file(task["notebook"]),
+                    output_dir=job.folder,
+                )
+            return {**made, **attempt}
+        # A failure keeps the files (and their provenance) of the last good render.
+        kept = {k: v for k, v in before.items() if k not in attempt}
+        kept.setdefault("files", [])
+        if job is not None:
+            kept.setdefault("parameters", job.parameters)
+            kept.setdefault("output_dir", job.folder)
+        return {**kept, **attempt}
+
+    def write_manifest(self) -> Path | None:
+        if not self.entries:
+            return None
+        order = [manifest.TABLES, *self.jobs]
+        entries = {name: self.entries[name] for name in order if name in self.entries}
+        built = manifest.build(self.out, self.previous, self.provenance, entries)
+        return manifest.write(self.out, built)
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove staging directories and temp files that a killed render left behind."""
+    for stale in out.glob(f"{WORK_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.glob(f".{manifest.MANIFEST_NAME}.tmp-*"):
+        stale.unlink(missing_ok=True)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="rapnb render", unit="nb", file=sys.stderr,
+                disable=not enabled, dynamic_ncols=True, mininterval=0.5, leave=True)
+
+
+def render(
+    jobs: Sequence[Job],
+    out: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
+    tables: bool = True,
+    progress: bool = True,
+    wait: bool = False,
+) -> RenderReport:
+    """Render `jobs` (and the workbook and HXL CSVs if `tables`) into `out`.
+
+    `data_dir` (else $RAPNB_DATA_DIR, else the bundled data) is what the kernels and the tables
+    read; pass it in the jobs' parameters too (report_jobs does). At most `workers` notebooks
+    run at once (default: the CPU count). Raises RenderLockedError if another render holds
+    `out` (unless `wait`). Creates `out` if needed.
+    """
+    out_dir = Path(out).expanduser().resolve()
+    names = [job.name for job in jobs]
+    if len(set(names)) != len(names) or manifest.TABLES in names:
+        raise ValueError(f"job names must be unique and not {manifest.TABLES!r}: {names}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = Path(data_dir).expanduser().resolve() if data_dir is not None else None
+    with render_lock(out_dir, wait=wait):
+        _clean_stale(out_dir)
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+        flag = _StopFlag()
+        try:
+            with _signals_to(flag):
+                renderer = _Renderer(out_dir, work, data, max(1, workers or os.cpu_count() or 1))
+                tasks = ([renderer.task(None)] if tables else []) + [renderer.task(j) for j in jobs]
+                results = _run(renderer, tasks, flag, progress)
+                path = renderer.write_manifest()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    order = {name: i for i, name in enumerate([manifest.TABLES, *names])}
+    results.sort(key=lambda r: order[r.name])
+    return RenderReport(out_dir, results, flag.signum, path)
+
+
+def _run(
+    renderer: _Renderer, tasks: list[dict[str, Any]], flag: _StopFlag, progress: bool
+) -> list[Result]:
+    pending, running, results = deque(tasks), {}, []
+    bar = _progress(len(tasks), progress)
+    try:
+        while (pending or running) and flag.signum is None:
+            while pending and len(running) < renderer.workers:
+                task = pending.popleft()
+                running[task["name"]] = _start(task, renderer.env)
+            for name, item in list(running.items()):
+                if item.proc.poll() is None:
+                    continue
+                del running[name]
+                result = renderer.finish(item)
+                results.append(result)
+                if not result.ok:
+                    bar.write(f"FAILED {name}: {result.error}", file=sys.stderr)
+                bar.update(1)
+            bar.set_postfix_str(", ".join(running)[:60], refresh=False)
+            time.sleep(POLL_SECONDS)
+        if flag.signum is not None and running:
+            bar.write(f"rapnb render: stopping ({signal.Signals(flag.signum).name}), "
+                      "shutting kernels down", file=sys.stderr)
+            _terminate(running)
+    finally:
+        bar.close()
+        if running and flag.signum is None:  # an unexpected error in this loop
+            _terminate(running, grace=5.0)
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main(sys.argv[1:]))
