@@ -166,8 +166,9 @@ def sheet_headline(info: SheetInfo) -> Markdown:
 def sheet_countries(info: SheetInfo, data_dir: DataDir = None) -> pd.DataFrame:
     """The countries a sheet covers with their subregion."""
     countries = loaders.countries(data_dir).set_index("iso3").loc[list(info.iso3)].reset_index()
-    return countries[["iso3", "country_name", "subregion"]].rename(
-        columns={"iso3": "ISO3", "country_name": "Country", "subregion": "Subregion"})
+    return countries[["country_name", "iso3", "subregion"]].rename(
+        columns={"iso3": "ISO3", "country_name": "Country", "subregion": "Subregion"}
+    ).set_index("Country")
 
 
 def sheet_funding_table(info: SheetInfo, data_dir: DataDir = None) -> pd.DataFrame:
