@@ -73,13 +73,17 @@ def iter_figures(nb: Any) -> list[Figure]:
 
 
 def figure_files(nb: Any) -> dict[str, bytes]:
-    """`{"figures/<id>.svg": ..., "figures/<id>.png": ...}` for every chart of `nb`."""
+    """`{"figures/<id>.svg": ..., "figures/<id>.png": ...}` for every chart of `nb`.
+
+    The PNG is rasterised from the SVG the kernel already drew (no second Vega run), so both
+    files show the same drawing.
+    """
     import vl_convert as vlc
 
     files: dict[str, bytes] = {}
     for figure in iter_figures(nb):
         files[f"figures/{figure.figure_id}.svg"] = figure.svg.encode("utf-8")
         files[f"figures/{figure.figure_id}.png"] = bytes(
-            vlc.vegalite_to_png(figure.spec, scale=PNG_SCALE)
+            vlc.svg_to_png(figure.svg, scale=PNG_SCALE)
         )
     return files
