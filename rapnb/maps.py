@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from rapnb import loaders, style
 from rapnb.datasets import DataDir
 from rapnb.display import figure_spec
-from rapnb.errors import UnknownSheetError
 
 if TYPE_CHECKING:
     import altair as alt
@@ -792,17 +791,13 @@ def coverage_map(data_dir: DataDir = None) -> alt.HConcatChart:
 # ============================================================================================
 
 
-def _sheet_countries(sheet: str, data_dir: DataDir) -> tuple[list[str], list[str]]:
-    """The iso3 codes a sheet's office(s) cover and the offices' names."""
-    offices = loaders.offices(data_dir).sort_values("position", kind="stable")
-    chosen = offices[offices["sheet_id"] == sheet]
-    links = loaders.office_countries(data_dir)
-    iso3s = sorted(set(links.loc[links["office_id"].isin(chosen["office_id"]), "iso3"]))
-    if len(chosen) > 1:  # the regional sheet: "RO Buenos Aires", "RO San Jose"
-        names = chosen["office_name_as_printed"]
-    else:  # "IOM Caribbean (Aruba; ...)" -> "IOM Caribbean"
-        names = chosen["office_name"].str.replace(r" \(.*\)$", "", regex=True)
-    return [str(i) for i in iso3s], [str(n) for n in names]
+def _office_labels(office_ids: tuple[str, ...], data_dir: DataDir) -> list[str]:
+    """Short names of a sheet's offices for a subtitle ('IOM Caribbean', 'RO San Jose')."""
+    offices = loaders.offices(data_dir).set_index("office_id").loc[list(office_ids)]
+    if len(offices) > 1:  # the regional sheet: "RO Buenos Aires", "RO San Jose"
+        return [str(n) for n in offices["office_name_as_printed"]]
+    # "IOM Caribbean (Aruba; ...)" -> "IOM Caribbean"
+    return [str(n) for n in offices["office_name"].str.replace(r" \(.*\)$", "", regex=True)]
 
 
 def _fit_extent(bounds: list[Extent]) -> Extent:
@@ -822,14 +817,13 @@ def location_map(sheet: str, data_dir: DataDir = None) -> alt.LayerChart:
 
     Raises :class:`rapnb.errors.UnknownSheetError` for an unknown sheet id.
     """
-    valid = loaders.sheets(data_dir)
-    if sheet not in valid:
-        raise UnknownSheetError(sheet, valid)
+    from rapnb.report import sheet_info
+
+    info = sheet_info(sheet, data_dir)  # UnknownSheetError, listing the ids, before any work
     import altair as alt
 
-    titles = loaders.sheet_table(data_dir)
-    sheet_title = str(titles.loc[titles["sheet_id"] == sheet, "sheet_title"].iloc[0])
-    iso3s, office_names = _sheet_countries(sheet, data_dir)
+    sheet_title = info.title
+    iso3s, office_names = sorted(info.iso3), _office_labels(info.office_ids, data_dir)
     shapes = _shapes(_boundaries_key(data_dir))
     drawn = [i for i in iso3s if i in shapes]
     bounds = [shapes[i][1] for i in drawn] or [COVERAGE_EXTENT]
