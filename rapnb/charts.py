@@ -73,7 +73,7 @@ def stock_bars(data_dir: DataDir = None) -> alt.Chart:
     chart = (bars + labels).properties(
         width=460, height=alt.Step(18),
         title=style.title(
-            "Figure 1. Stock of Venezuelan nationals in selected countries",
+            "Figure 1, ranked: stock of Venezuelan nationals by destination country",
             STOCKS_SOURCE,
             "Latest year available per country; lighter bars are medium or low confidence",
         ),
@@ -97,7 +97,7 @@ def stock_evolution(data_dir: DataDir = None) -> alt.Chart:
         y=alt.Y("venezuelan_nationals:Q", title="Venezuelan nationals",
                 axis=alt.Axis(format=style.COUNT_FORMAT)),
         color=alt.Color("geography:N", title=None, sort=order,
-                        scale=alt.Scale(scheme="tableau10"),
+                        scale=alt.Scale(domain=order, range=style.SERIES_COLORS[:len(order)]),
                         legend=alt.Legend(orient="right", labelLimit=260)),
         tooltip=["geography:N", "year:O",
                  alt.Tooltip("venezuelan_nationals:Q", format=style.COUNT_FORMAT, title="Stock"),

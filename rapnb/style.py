@@ -29,6 +29,8 @@ SUBREGION_COLORS: dict[str, str] = {
     "North America": "#999933",
     "Caribbean": "#44AA99",
 }
+# Paul Tol's bright scheme (colour-blind safe), for series that are not outcomes.
+SERIES_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
 CONFIDENCE_OPACITY: dict[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
 HIGHLIGHT = "#332288"
 CONTEXT_FILL = "#EEEEEE"
