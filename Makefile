@@ -8,7 +8,7 @@ OUT ?= outputs
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test lint validate refresh-notebooks bench datapackage clean
+.PHONY: install report test lint validate refresh-notebooks bench datapackage lab clean
 
 install: $(STAMP)
 
@@ -43,6 +43,11 @@ bench: $(STAMP)
 
 datapackage: $(STAMP)
 	$(BIN)/python scripts/build_datapackage.py
+
+# JupyterLab for analysts, in the same venv (not needed by report or test).
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/jupyter lab notebooks
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
