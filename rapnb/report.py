@@ -299,7 +299,7 @@ def sheet_key_figures(info: SheetInfo, data_dir: DataDir = None) -> pd.DataFrame
     return table[["geography", "period", "measure", "Value", "qualifier", "statement"]].rename(
         columns={"geography": "Country", "period": "Period", "measure": "Measure",
                  "qualifier": "Qualifier", "statement": "Statement in the plan"}
-    ).reset_index(drop=True)
+    ).set_index("Country")
 
 
 def _figure_value(value: float, unit: str) -> str:

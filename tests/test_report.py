@@ -82,3 +82,12 @@ def test_reconcile_table_formats_numbers() -> None:
     row = table[(table["Item"] == "total") & (table["Check"] == "grand total")].iloc[0]
     assert (row["Stated"], row["Computed"], row["Difference"]) == (
         "32,326,041", "32,326,043", "+2")
+
+
+def test_sheet_key_figures_keep_value_unit_and_sentence() -> None:
+    table = report.sheet_key_figures(report.sheet_info("colombia"))
+    assert set(table.index) == {"Colombia"}
+    pep = table[table["Measure"] == "applications"].iloc[0]
+    assert pep["Value"] == "155,572 applications"
+    assert "155,572 applications have been registered" in pep["Statement in the plan"]
+    assert report.sheet_key_figures(report.sheet_info("guyana")).empty
