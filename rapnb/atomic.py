@@ -51,7 +51,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def atomic_write_bytes(path: PathLike, data: bytes) -> Path:
@@ -74,7 +74,7 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make the rename durable where the platform allows it (POSIX); best effort elsewhere."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__, manifest
+from rapnb.atomic import fsync_dir
 from rapnb.lock import render_lock
 from rapnb.paths import DATA_DIR_ENV, notebooks_dir
 from rapnb.paths import data_dir as resolve_data_dir
@@ -339,15 +340,6 @@ def _signals_to(flag: _StopFlag) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _install(staged: Path, out: Path, rels: Sequence[str]) -> None:
     """Move finished files from the staging directory into place, one os.replace each."""
     folders = set()
@@ -357,7 +349,7 @@ def _install(staged: Path, out: Path, rels: Sequence[str]) -> None:
         os.replace(staged / rel, target)
         folders.add(target.parent)
     for folder in folders:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _owned(rel: str, prefixes: Sequence[str]) -> bool:
