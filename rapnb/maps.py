@@ -472,21 +472,15 @@ def _frozen_datasets(values: dict[str, list[dict[str, Any]]]) -> Any:
 
 def _latest_stocks(data_dir: DataDir) -> list[dict[str, Any]]:
     """One row per destination country with its latest year, largest first."""
-    stocks = loaders.stocks(data_dir)
-    countries = stocks[stocks["geography_kind"] == "country"]
-    latest = (countries.sort_values(["iso3", "year"], kind="stable")
-              .groupby("iso3", sort=True).tail(1))
-    latest = latest.sort_values(["venezuelan_nationals", "iso3"], ascending=[False, True],
-                                kind="stable")
-    rows = []
-    for r in latest.itertuples(index=False):
-        rows.append({
-            "iso3": str(r.iso3), "country": str(r.geography), "year": int(r.year),
-            "venezuelan_nationals": int(r.venezuelan_nationals),
-            "confidence": str(r.confidence), "source": str(r.source),
-            "note": "" if _plain(r.note) is None else str(r.note),
-        })
-    return rows
+    from rapnb.charts import latest_stocks
+
+    return [
+        {"iso3": str(r.iso3), "country": str(r.geography), "year": int(r.year),
+         "venezuelan_nationals": int(r.venezuelan_nationals),
+         "confidence": str(r.confidence), "source": str(r.source),
+         "note": "" if _plain(r.note) is None else str(r.note)}
+        for r in latest_stocks(data_dir).itertuples(index=False)
+    ]
 
 
 def _confidence_legend(data: _Datasets, levels: list[str], x: int, y: int,
