@@ -1,6 +1,12 @@
 """How charts appear in notebooks: an interactive Vega-Lite spec plus a static SVG, both
 deterministic, so JupyterLab shows the live chart, HTML exports draw without any network, and
-nbval compares specs and drawings."""
+nbval compares specs and drawings.
+
+Drawing the SVG starts vl-convert's JavaScript engine, about 0.6 s per process. The renderer
+(`rapnb.render`) runs its kernels with ``RAPNB_SVG_LATER=1``: they then leave the SVG out and
+the renderer's long-lived worker draws it with :func:`add_svgs` and its already warm engine.
+The notebook ends up the same, byte for byte, as one whose kernel drew the SVGs itself.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +17,39 @@ from typing import Any
 RENDERER = "rapnb"
 THEME = "rapnb"
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+SVG_MIME = "image/svg+xml"
 FIGURE_KEY = "rapnb_figure"
 """usermeta key that names a chart's figure (file names come from these ids, never from data)."""
+SVG_LATER_ENV = "RAPNB_SVG_LATER"
+"""Set (to anything but "" or "0") by the renderer: kernels leave the SVG to it."""
+
+
+def draw_svg(spec: dict[str, Any]) -> str:
+    """The static SVG of a Vega-Lite spec (vl-convert, deterministic)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec)
 
 
 def _render(spec: dict[str, Any], **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    import vl_convert as vlc
-
     figure = spec.get("usermeta", {}).get(FIGURE_KEY, "chart")
-    svg = vlc.vegalite_to_svg(spec)
-    bundle = {VEGALITE_MIME: spec, "image/svg+xml": svg, "text/plain": f"<figure {figure}>"}
+    bundle = {VEGALITE_MIME: spec, "text/plain": f"<figure {figure}>"}
+    if os.environ.get(SVG_LATER_ENV, "") in {"", "0"}:
+        bundle[SVG_MIME] = draw_svg(spec)
     return bundle, {}
+
+
+def add_svgs(nb: Any) -> int:
+    """Draw the SVG of every chart output of executed notebook `nb` that has none (the
+    outputs of a kernel run with RAPNB_SVG_LATER); returns how many were drawn."""
+    drawn = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            if VEGALITE_MIME in data and SVG_MIME not in data:
+                data[SVG_MIME] = draw_svg(data[VEGALITE_MIME])
+                drawn += 1
+    return drawn
 
 
 SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rapnb.display import FIGURE_KEY, VEGALITE_MIME
+from rapnb.display import FIGURE_KEY, SVG_MIME, VEGALITE_MIME, draw_svg
 
 PNG_SCALE = 2
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
@@ -61,13 +61,11 @@ def iter_figures(nb: Any) -> list[Figure]:
         if figure_id in seen:
             continue
         seen[figure_id] = spec
-        svg = data.get("image/svg+xml")
+        svg = data.get(SVG_MIME)
         if isinstance(svg, list):  # nbformat may store multi-line strings as lists
             svg = "".join(svg)
         if not svg:
-            import vl_convert as vlc
-
-            svg = vlc.vegalite_to_svg(spec)
+            svg = draw_svg(spec)
         figures.append(Figure(figure_id, spec, svg))
     return figures
 

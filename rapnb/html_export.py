@@ -8,7 +8,7 @@ SVG outputs. Code inputs, prompts, stderr streams and cells tagged `remove-cell`
 
 from __future__ import annotations
 
-import copy
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -77,40 +77,66 @@ def _strip_xml_prolog(svg: str) -> str:
     return re.sub(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", "", svg)
 
 
-def prepare_for_html(nb: Any) -> Any:
-    """A copy of `nb` ready for the template: stderr dropped, SVG made safe to inline,
-    numeric table cells marked for right alignment."""
-    nb = copy.deepcopy(nb)
-    figure = 0
+def _shown(data: dict[str, Any]) -> dict[str, Any]:
+    """The one representation of an output the report shows (DISPLAY_PRIORITY order)."""
+    for mime in DISPLAY_PRIORITY:
+        if mime in data:
+            return {mime: data[mime]}
+    return {}
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def prepare_for_html(nb: Any) -> tuple[Any, dict[str, str]]:
+    """A light copy of `nb` for the template, and the SVGs it leaves out.
+
+    Stderr streams are dropped, each output keeps only the representation the report shows
+    (not the Vega-Lite specs), and numeric table cells are marked for right alignment. Each
+    SVG is made safe to inline (its ids scoped to the figure) and replaced by a placeholder
+    key, so that nbconvert never copies, validates or re-parses the drawings;
+    :func:`notebook_to_html` puts them back.
+    """
+    import nbformat
+
+    svgs: dict[str, str] = {}
+    cells = []
     for cell in nb.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                continue
-            html = output.get("data", {}).get("text/html")
-            if html is not None:
-                text = "".join(html) if isinstance(html, list) else html
-                output["data"]["text/html"] = mark_numeric_cells(text)
-            svg = output.get("data", {}).get("image/svg+xml")
-            if svg is not None:
-                figure += 1
-                text = "".join(svg) if isinstance(svg, list) else svg
-                output["data"]["image/svg+xml"] = _scope_svg_ids(
-                    _strip_xml_prolog(text), f"rapnb-f{figure}-"
-                )
-            kept.append(output)
-        cell["outputs"] = kept
-    return nb
+        cell = {**cell}
+        if cell.get("cell_type") == "code":
+            outputs = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    continue
+                output = {**output}
+                if "data" in output:
+                    data = _shown(output["data"])
+                    if "text/html" in data:
+                        data["text/html"] = mark_numeric_cells(_text(data["text/html"]))
+                    if "image/svg+xml" in data:
+                        key = f"rapnb-svg-placeholder-{len(svgs) + 1:04d}"
+                        svgs[key] = _scope_svg_ids(
+                            _strip_xml_prolog(_text(data["image/svg+xml"])),
+                            f"rapnb-f{len(svgs) + 1}-",
+                        )
+                        data["image/svg+xml"] = key
+                    output["data"] = data
+                outputs.append(output)
+            cell["outputs"] = outputs
+        cells.append(cell)
+    return nbformat.from_dict({**nb, "cells": cells}), svgs
 
 
+@functools.cache
 def _exporter() -> Any:
+    """The report's HTML exporter, built once per process (it compiles its templates)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
+    config.Exporter.optimistic_validation = True  # validate once, not after each preprocessor
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
@@ -150,9 +176,14 @@ def report_title(nb: Any, fallback: str) -> str:
 
 def notebook_to_html(nb: Any, title: str = "rapnb report") -> str:
     """The report HTML of executed notebook `nb`; raises HtmlExportError on any web reference."""
+    light, svgs = prepare_for_html(nb)
     body, _ = _exporter().from_notebook_node(
-        prepare_for_html(nb), resources={"metadata": {"name": report_title(nb, title)}}
+        light, resources={"metadata": {"name": report_title(nb, title)}}
     )
+    for key, svg in svgs.items():
+        if body.count(key) != 1:
+            raise HtmlExportError(f"figure placeholder {key} appears {body.count(key)} times")
+        body = body.replace(key, svg)
     problems = network_references(body)
     if problems:
         raise HtmlExportError("HTML would load remote resources: " + "; ".join(problems[:3]))

@@ -1,13 +1,18 @@
-"""Render the report: every notebook executed by papermill in its own worker process.
+"""Render the report: every notebook executed by papermill, in a pool of worker processes.
 
     >>> from rapnb.render import render, report_jobs          # doctest: +SKIP
     >>> render(report_jobs(["colombia"], overview=True), "outputs").exit_code
 
-Each worker (`python -m rapnb.render SPEC`) runs one notebook on a `python3` kernel whose working
-directory is a temporary one, then exports its HTML and figures into a staging directory inside
-the output directory. The parent moves each finished file into place with `os.replace`, so a
-reader (or an interrupted render) never sees half a file. A notebook that fails leaves its
-previous outputs alone and its executed copy in `failed/<name>.ipynb`. The manifest comes last.
+Each worker (`python -m rapnb.render --worker PARENT_PID`) stays up for the whole render and
+takes tasks one at a time from its stdin: it runs the notebook on a fresh `python3` kernel
+whose working directory is a temporary one, draws its charts' SVGs (the kernel leaves them to
+the worker, see `rapnb.display`), then exports its HTML and figures into a staging directory
+inside the output directory. Keeping workers alive means papermill, nbconvert's templates and
+vl-convert's JavaScript engine are loaded once per worker, not once per notebook. The parent
+moves each finished file into place with `os.replace`, so a reader (or an interrupted render)
+never sees half a file. A notebook that fails leaves its previous outputs alone and its
+executed copy in `failed/<name>.ipynb`; a worker that dies fails only its current task and is
+replaced. The manifest comes last.
 
 On SIGINT/SIGTERM the parent sends SIGTERM to the workers, which raise, so papermill shuts their
 kernels down; a worker that does not exit in time is killed together with its kernel.
@@ -16,6 +21,7 @@ kernels down; a worker that does not exit in time is killed together with its ke
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -32,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__, manifest
-from rapnb.atomic import fsync_dir
+from rapnb.atomic import atomic_write_text, fsync_dir
+from rapnb.display import SVG_LATER_ENV
 from rapnb.lock import render_lock
 from rapnb.paths import DATA_DIR_ENV, notebooks_dir
 from rapnb.paths import data_dir as resolve_data_dir
@@ -42,10 +49,12 @@ OVERVIEW = "regional_overview"
 OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
 SHEET_NOTEBOOK = "country_sheet.ipynb"
 FAILED_DIR = "failed"
+RESULT_NAME = "result.json"
+SAVE_ONCE_ENGINE = "rapnb-save-once"
 WORK_PREFIX = ".rapnb-tmp-"
 GRACE_SECONDS = 20.0
 """How long interrupted workers get to shut their kernels down before they are killed."""
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
@@ -229,11 +238,32 @@ def _notebook_bytes(nb: Any) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
+@functools.cache
+def _save_once_engine() -> str:
+    """Register (once) and name a papermill engine that writes the executed notebook once,
+    when execution ends (also when the kernel dies), instead of at the start and end of every
+    cell: for the overview's 2 MB of outputs those writes cost more than its charts."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SaveOnceEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            output_path, nb_man.output_path = nb_man.output_path, None
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            finally:
+                nb_man.output_path = output_path  # papermill's final save uses it
+
+    papermill_engines.register(SAVE_ONCE_ENGINE, SaveOnceEngine)
+    return SAVE_ONCE_ENGINE
+
+
 def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from rapnb.display import add_svgs
     from rapnb.figures import figure_files
     from rapnb.html_export import notebook_to_html
 
@@ -245,7 +275,8 @@ def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
         papermill.execute_notebook(
             spec["notebook"], str(executed), parameters=spec["parameters"],
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False, cwd=str(cwd),
-            record_timing=False,
+            record_timing=False, engine_name=_save_once_engine(),
+            shutdown_kernel="immediate",  # outputs are in; a graceful exit costs ~0.5 s of CPU
         )
     except PapermillExecutionError as exc:
         error = one_line(f"{exc.ename}: {exc.evalue}")
@@ -257,6 +288,7 @@ def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
         rel = f"{folder}/{name}"
         try:
             normalise_notebook(nb, source, spec["source_label"], f"{rel}.ipynb")
+            add_svgs(nb)
             files = {f"{rel}.ipynb": _notebook_bytes(nb)}
             files[f"{rel}.html"] = notebook_to_html(nb, name).encode("utf-8")
             for fig, data in figure_files(nb).items():
@@ -288,23 +320,30 @@ def _make_tables(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     return {"status": "ok", "files": files}
 
 
-def worker_main(argv: Sequence[str]) -> int:
-    """Entry point of a worker process: run the task in the spec file, write result.json."""
-    spec_path = Path(argv[0])
+def run_task(spec_path: Path) -> None:
+    """Run the task in spec file `spec_path`; write its outcome to `result.json` beside it."""
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     work = spec_path.parent
+    task = _make_tables if spec["kind"] == "tables" else _make_notebook
+    result = task(spec, work)
+    atomic_write_text(work / RESULT_NAME, json.dumps(result))  # the parent waits for this
+
+
+def worker_main(argv: Sequence[str]) -> int:
+    """Entry point of a worker process: run each task whose spec path arrives on stdin, until
+    stdin closes (status 0) or SIGTERM (status 143)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
     signal.signal(signal.SIGTERM, _raise_stopped)
     try:
-        _die_with_parent(spec["parent_pid"])
-        task = _make_tables if spec["kind"] == "tables" else _make_notebook
-        result = task(spec, work)
+        _die_with_parent(int(argv[0]))
+        for line in iter(sys.stdin.readline, ""):
+            if line.strip():
+                run_task(Path(line.strip()))
     except _Stopped:
         return 128 + signal.SIGTERM
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         kill_processes(child_pids(os.getpid()))  # last resort for a kernel left behind
-    (work / "result.json").write_text(json.dumps(result), encoding="utf-8")
     return 0
 
 
@@ -312,10 +351,35 @@ def worker_main(argv: Sequence[str]) -> int:
 
 
 @dataclass
-class _Running:
-    task: dict[str, Any]
+class _Worker:
+    """A worker process and the task it is running (None while idle)."""
+
     proc: subprocess.Popen[bytes]
-    started: float
+    log: Path
+    task: dict[str, Any] | None = None
+    started: float = 0.0
+
+    def assign(self, task: dict[str, Any]) -> None:
+        """Hand `task` to the worker: write its spec file, then its path to the worker."""
+        task_dir = Path(task["work"])
+        task_dir.mkdir(parents=True, exist_ok=True)
+        spec = task_dir / "spec.json"
+        spec.write_text(json.dumps(task), encoding="utf-8")
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{spec}\n".encode())
+        self.proc.stdin.flush()
+        self.task, self.started = task, time.monotonic()
+
+    def done(self) -> bool:
+        """Whether the current task has its result (or the worker is gone)."""
+        assert self.task is not None
+        return (Path(self.task["work"]) / RESULT_NAME).is_file() or self.proc.poll() is not None
+
+    def close(self) -> None:
+        """No more tasks: the worker exits once its stdin is closed."""
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
 
 
 class _StopFlag:
@@ -367,43 +431,52 @@ def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
                 (out / rel).unlink()
 
 
-def _start(task: dict[str, Any], env: dict[str, str]) -> _Running:
-    task_dir = Path(task["work"])
-    (task_dir / "tmp").mkdir(parents=True)  # TMPDIR: kernel connection files die with it
-    spec = task_dir / "spec.json"
-    spec.write_text(json.dumps(task), encoding="utf-8")
-    with open(task_dir / "worker.log", "wb") as log:
+def _start_worker(folder: Path, env: dict[str, str]) -> _Worker:
+    """Start a worker process whose kernels keep their files in `folder`/tmp."""
+    (folder / "tmp").mkdir(parents=True)  # TMPDIR: kernel connection files die with it
+    log = folder / "worker.log"
+    with open(log, "wb") as handle:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rapnb.render", str(spec)], stdin=subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT, cwd=task_dir,
-            env=dict(env, TMPDIR=str(task_dir / "tmp")), start_new_session=True,
+            [sys.executable, "-m", "rapnb.render", "--worker", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT, cwd=folder,
+            env=dict(env, TMPDIR=str(folder / "tmp")), start_new_session=True,
         )
-    return _Running(task, proc, time.monotonic())
+    return _Worker(proc, log)
 
 
-def _worker_failure(task_dir: Path, code: int) -> str:
-    how = f"signal {-code}" if code < 0 else f"status {code}"
+def _worker_failure(log: Path, code: int | None) -> str:
+    how = "no result" if code is None else f"signal {-code}" if code < 0 else f"status {code}"
     try:
-        lines = [ln for ln in (task_dir / "worker.log").read_text(errors="replace").splitlines()
-                 if ln.strip()]
+        lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
     except OSError:
         lines = []
     return one_line(f"WorkerError: worker exited with {how}" + (f": {lines[-1]}" if lines else ""))
 
 
-def _terminate(running: dict[str, _Running], grace: float = GRACE_SECONDS) -> None:
+def _terminate(workers: Sequence[_Worker], grace: float = GRACE_SECONDS) -> None:
     """SIGTERM every worker; kill (with its kernel) any that is still there after `grace`."""
-    for item in running.values():
+    for worker in workers:
+        worker.close()
         with contextlib.suppress(ProcessLookupError):
-            item.proc.send_signal(signal.SIGTERM)
+            worker.proc.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(i.proc.poll() is None for i in running.values()):
+    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
         time.sleep(POLL_SECONDS)
-    for item in running.values():
-        if item.proc.poll() is None:
-            kill_processes(child_pids(item.proc.pid), grace=1.0)
-            item.proc.kill()
-        item.proc.wait()
+    for worker in workers:
+        if worker.proc.poll() is None:
+            kill_processes(child_pids(worker.proc.pid), grace=1.0)
+            worker.proc.kill()
+        worker.proc.wait()
+
+
+def _shut_down(workers: Sequence[_Worker], grace: float = 5.0) -> None:
+    """Close idle workers' stdin so they exit; terminate any still there after `grace`."""
+    for worker in workers:
+        worker.close()
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
+        time.sleep(POLL_SECONDS / 5)
+    _terminate([w for w in workers if w.proc.poll() is None], grace=grace)
 
 
 class _Renderer:
@@ -428,12 +501,12 @@ class _Renderer:
         }
         self.entries: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, Job] = {}
-        self.env = dict(os.environ, PYTHONHASHSEED="0")
+        self.env = dict(os.environ, PYTHONHASHSEED="0", **{SVG_LATER_ENV: "1"})
         if data_dir is not None:
             self.env[DATA_DIR_ENV] = str(data_dir)
 
     def task(self, job: Job | None) -> dict[str, Any]:
-        common = {"parent_pid": os.getpid(), "data_dir": self.provenance["data_dir"]}
+        common = {"data_dir": self.provenance["data_dir"]}
         if job is None:
             return {**common, "kind": "tables", "name": manifest.TABLES,
                     "work": str(self.work / "_tables")}
@@ -443,14 +516,17 @@ class _Renderer:
                 "source_label": f"{job.notebook.parent.name}/{job.notebook.name}",
                 "work": str(self.work / job.name)}
 
-    def finish(self, item: _Running) -> Result:
-        """Install a finished worker's files and record its manifest entry."""
-        task, code = item.task, item.proc.returncode
-        task_dir, seconds = Path(task["work"]), round(time.monotonic() - item.started, 2)
+    def finish(self, worker: _Worker) -> Result:
+        """Install the files of a worker's finished task and record its manifest entry."""
+        task = worker.task
+        assert task is not None
+        worker.task = None
+        task_dir, seconds = Path(task["work"]), round(time.monotonic() - worker.started, 2)
         try:
-            outcome = json.loads((task_dir / "result.json").read_text(encoding="utf-8"))
+            outcome = json.loads((task_dir / RESULT_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            outcome = {"status": "failed", "error": _worker_failure(task_dir, code), "files": []}
+            error = _worker_failure(worker.log, worker.proc.poll())
+            outcome = {"status": "failed", "error": error, "files": []}
         result = Result(task["name"], outcome["status"], seconds, outcome.get("error"),
                         outcome.get("files", []), outcome.get("failed_notebook"))
         staged = task_dir / "out"
@@ -559,34 +635,52 @@ def render(
 def _run(
     renderer: _Renderer, tasks: list[dict[str, Any]], flag: _StopFlag, progress: bool
 ) -> list[Result]:
-    pending, running, results = deque(tasks), {}, []
+    pending, results = deque(tasks), []
+    workers: list[_Worker] = []
+    started = 0
     bar = _progress(len(tasks), progress)
     try:
-        while (pending or running) and flag.signum is None:
-            while pending and len(running) < renderer.workers:
-                task = pending.popleft()
-                running[task["name"]] = _start(task, renderer.env)
-            for name, item in list(running.items()):
-                if item.proc.poll() is None:
-                    continue
-                del running[name]
-                result = renderer.finish(item)
+        while (pending or any(w.task for w in workers)) and flag.signum is None:
+            for worker in [w for w in workers if w.task is not None and w.done()]:
+                result = renderer.finish(worker)
                 results.append(result)
                 if not result.ok:
-                    bar.write(f"FAILED {name}: {result.error}", file=sys.stderr)
+                    bar.write(f"FAILED {result.name}: {result.error}", file=sys.stderr)
                 bar.update(1)
-            bar.set_postfix_str(", ".join(running)[:60], refresh=False)
+            for worker in [w for w in workers if w.task is None and w.proc.poll() is not None]:
+                workers.remove(worker)  # died between tasks: replaced below if still needed
+            busy = sum(w.task is not None for w in workers)
+            while len(workers) < min(renderer.workers, busy + len(pending)):
+                started += 1
+                workers.append(_start_worker(renderer.work / f"_worker-{started}", renderer.env))
+            for worker in workers:
+                if worker.task is None:
+                    if pending:
+                        task = pending.popleft()
+                        try:
+                            worker.assign(task)
+                        except OSError:  # the worker just died: the task goes to another
+                            worker.task = None
+                            pending.appendleft(task)
+                    else:
+                        worker.close()
+            bar.set_postfix_str(", ".join(w.task["name"] for w in workers if w.task)[:60],
+                                refresh=False)
             time.sleep(POLL_SECONDS)
-        if flag.signum is not None and running:
+        if flag.signum is not None and any(w.proc.poll() is None for w in workers):
             bar.write(f"rapnb render: stopping ({signal.Signals(flag.signum).name}), "
                       "shutting kernels down", file=sys.stderr)
-            _terminate(running)
+            _terminate(workers)
+        else:
+            _shut_down(workers)
     finally:
         bar.close()
-        if running and flag.signum is None:  # an unexpected error in this loop
-            _terminate(running, grace=5.0)
+        if any(w.proc.poll() is None for w in workers):  # an unexpected error in this loop
+            _terminate(workers, grace=5.0)
     return results
 
 
 if __name__ == "__main__":
-    sys.exit(worker_main(sys.argv[1:]))
+    if sys.argv[1:2] != ["--worker"]:
+        sys.exit("usage: python -m rapnb.render --worker PARENT_PID (started by rapnb render)")
+    sys.exit(worker_main(sys.argv[2:]))
