@@ -2,10 +2,12 @@
 deterministic, so JupyterLab shows the live chart, HTML exports draw without any network, and
 nbval compares specs and drawings.
 
-Drawing the SVG starts vl-convert's JavaScript engine, about 0.6 s per process. The renderer
-(`rapnb.render`) runs its kernels with ``RAPNB_SVG_LATER=1``: they then leave the SVG out and
-the renderer's long-lived worker draws it with :func:`add_svgs` and its already warm engine.
-The notebook ends up the same, byte for byte, as one whose kernel drew the SVGs itself.
+The renderer (`rapnb.render`) runs its kernels with ``RAPNB_RENDER_KERNEL=1``. Such a kernel
+leaves the SVG out, and the renderer's long-lived worker draws it with :func:`add_svgs` and its
+already warm vl-convert (whose JavaScript engine takes about 0.6 s to start in each process);
+it also skips Altair's schema validation of the specs (about 0.6 s in the overview), which the
+test suite does for every chart builder. The notebook comes out the same, byte for byte, as
+one run in any other kernel.
 """
 
 from __future__ import annotations
@@ -20,8 +22,13 @@ VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 SVG_MIME = "image/svg+xml"
 FIGURE_KEY = "rapnb_figure"
 """usermeta key that names a chart's figure (file names come from these ids, never from data)."""
-SVG_LATER_ENV = "RAPNB_SVG_LATER"
-"""Set (to anything but "" or "0") by the renderer: kernels leave the SVG to it."""
+RENDER_KERNEL_ENV = "RAPNB_RENDER_KERNEL"
+"""Set to 1 by the renderer in the kernels it starts (see the module docstring)."""
+
+
+def in_render_kernel() -> bool:
+    """Whether this process is a kernel started by `rapnb render`."""
+    return os.environ.get(RENDER_KERNEL_ENV, "") not in {"", "0"}
 
 
 def draw_svg(spec: dict[str, Any]) -> str:
@@ -34,14 +41,14 @@ def draw_svg(spec: dict[str, Any]) -> str:
 def _render(spec: dict[str, Any], **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     figure = spec.get("usermeta", {}).get(FIGURE_KEY, "chart")
     bundle = {VEGALITE_MIME: spec, "text/plain": f"<figure {figure}>"}
-    if os.environ.get(SVG_LATER_ENV, "") in {"", "0"}:
+    if not in_render_kernel():
         bundle[SVG_MIME] = draw_svg(spec)
     return bundle, {}
 
 
 def add_svgs(nb: Any) -> int:
     """Draw the SVG of every chart output of executed notebook `nb` that has none (the
-    outputs of a kernel run with RAPNB_SVG_LATER); returns how many were drawn."""
+    outputs of a kernel run with RAPNB_RENDER_KERNEL); returns how many were drawn."""
     drawn = 0
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
@@ -79,6 +86,26 @@ def setup() -> None:
     alt.renderers.register(RENDERER, _render)
     alt.renderers.enable(RENDERER)
     alt.theme.register(THEME, enable=True)(theme)
+    if in_render_kernel():
+        _display_without_validation()
+
+
+def _display_without_validation() -> None:
+    """Display charts from ``to_dict(validate=False)`` and build them without Altair's
+    validation of every part (what a render kernel does; the output is the same)."""
+    import altair as alt
+    from altair.utils.schemapi import disable_debug_mode
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    disable_debug_mode()
+
+    def bundle(chart: Any, include: Any = None, exclude: Any = None) -> Any:
+        return _render(chart.to_dict(validate=False, context={"pre_transform": False}))
+
+    shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, bundle)
 
 
 def figure_spec(chart: Any, figure: str) -> Any:

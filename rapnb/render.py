@@ -21,7 +21,6 @@ kernels down; a worker that does not exit in time is killed together with its ke
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -39,18 +38,16 @@ from typing import Any
 
 from rapnb import __version__, manifest
 from rapnb.atomic import atomic_write_text, fsync_dir
-from rapnb.display import SVG_LATER_ENV
+from rapnb.display import RENDER_KERNEL_ENV
 from rapnb.lock import render_lock
 from rapnb.paths import DATA_DIR_ENV, notebooks_dir
 from rapnb.paths import data_dir as resolve_data_dir
 
-KERNEL_NAME = "python3"
 OVERVIEW = "regional_overview"
 OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
 SHEET_NOTEBOOK = "country_sheet.ipynb"
 FAILED_DIR = "failed"
 RESULT_NAME = "result.json"
-SAVE_ONCE_ENGINE = "rapnb-save-once"
 WORK_PREFIX = ".rapnb-tmp-"
 GRACE_SECONDS = 20.0
 """How long interrupted workers get to shut their kernels down before they are killed."""
@@ -238,32 +235,12 @@ def _notebook_bytes(nb: Any) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
-@functools.cache
-def _save_once_engine() -> str:
-    """Register (once) and name a papermill engine that writes the executed notebook once,
-    when execution ends (also when the kernel dies), instead of at the start and end of every
-    cell: for the overview's 2 MB of outputs those writes cost more than its charts."""
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class SaveOnceEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            output_path, nb_man.output_path = nb_man.output_path, None
-            try:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            finally:
-                nb_man.output_path = output_path  # papermill's final save uses it
-
-    papermill_engines.register(SAVE_ONCE_ENGINE, SaveOnceEngine)
-    return SAVE_ONCE_ENGINE
-
-
 def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from rapnb.display import add_svgs
+    from rapnb.execute import execute_notebook
     from rapnb.figures import figure_files
     from rapnb.html_export import notebook_to_html
 
@@ -272,12 +249,7 @@ def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     cwd.mkdir(exist_ok=True)
     error = None
     try:
-        papermill.execute_notebook(
-            spec["notebook"], str(executed), parameters=spec["parameters"],
-            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False, cwd=str(cwd),
-            record_timing=False, engine_name=_save_once_engine(),
-            shutdown_kernel="immediate",  # outputs are in; a graceful exit costs ~0.5 s of CPU
-        )
+        execute_notebook(spec["notebook"], executed, spec["parameters"], cwd)
     except PapermillExecutionError as exc:
         error = one_line(f"{exc.ename}: {exc.evalue}")
     except Exception as exc:  # kernel died, bad notebook ...: the notebook failed
@@ -501,7 +473,7 @@ class _Renderer:
         }
         self.entries: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, Job] = {}
-        self.env = dict(os.environ, PYTHONHASHSEED="0", **{SVG_LATER_ENV: "1"})
+        self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None:
             self.env[DATA_DIR_ENV] = str(data_dir)
 
