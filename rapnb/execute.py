@@ -2,9 +2,10 @@
 
 Compared with a plain ``papermill.execute_notebook`` call, :func:`execute_notebook`
 
-- writes the executed notebook once, when execution ends (also when the kernel dies), instead
-  of before and after every cell: for the overview's 2 MB of outputs those writes cost more
-  than drawing its charts;
+- returns the executed notebook without writing it (papermill would write it before and after
+  every cell and twice at the end: for the overview's 2 MB of outputs those writes cost more
+  than drawing its charts); a failure raises :class:`ExecutionFailed` carrying the notebook as
+  far as it ran, with papermill's error cells;
 - stops the kernel at once after the last cell (the outputs are in; a graceful exit costs
   about 0.5 s of kernel CPU) and notices its end within 10 ms rather than 100 ms;
 - once the kernel has answered, waits 20 ms rather than 200 ms of IOPub silence before the
@@ -23,28 +24,36 @@ import time
 from typing import Any
 
 KERNEL_NAME = "python3"
-SAVE_ONCE_ENGINE = "rapnb-save-once"
+ENGINE = "rapnb-capturing"
+_HOLDER = "rapnb_holder"
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 KILL_POLL_SECONDS = 0.01
 FLUSH_SECONDS = 0.02
 
 
+class ExecutionFailed(Exception):
+    """A notebook failed: `error` says why (one line); `notebook` is the notebook as far as it
+    ran (None if execution never started)."""
+
+    def __init__(self, error: str, notebook: Any | None) -> None:
+        super().__init__(error)
+        self.error, self.notebook = error, notebook
+
+
 @functools.cache
-def _save_once_engine() -> str:
-    """Register (once) and name the papermill engine that saves only at the end."""
+def _capturing_engine() -> str:
+    """Register (once) and name papermill's nbclient engine, made to hand its notebook to the
+    caller's holder so that a failed run's notebook is not lost without an output file."""
     from papermill.engines import NBClientEngine, papermill_engines
 
-    class SaveOnceEngine(NBClientEngine):
+    class CapturingEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            output_path, nb_man.output_path = nb_man.output_path, None
-            try:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            finally:
-                nb_man.output_path = output_path  # papermill's final save uses it
+            kwargs.pop(_HOLDER).append(nb_man)
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
-    papermill_engines.register(SAVE_ONCE_ENGINE, SaveOnceEngine)
-    return SAVE_ONCE_ENGINE
+    papermill_engines.register(ENGINE, CapturingEngine)
+    return ENGINE
 
 
 @functools.cache
@@ -95,20 +104,30 @@ def _kernel_manager_class() -> type:
     return QuickKernelManager
 
 
+def _reason(exc: Exception) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def execute_notebook(
-    notebook: str | os.PathLike[str],
-    output: str | os.PathLike[str],
-    parameters: dict[str, Any],
-    cwd: str | os.PathLike[str],
+    notebook: str | os.PathLike[str], parameters: dict[str, Any], cwd: str | os.PathLike[str]
 ) -> Any:
-    """Run `notebook` with `parameters` on a fresh python3 kernel working in `cwd`; write the
-    executed notebook to `output` and return it. Raises papermill's PapermillExecutionError
-    if a cell fails (`output` then holds the notebook up to the failing cell)."""
+    """Run `notebook` with `parameters` on a fresh python3 kernel working in `cwd`; return the
+    executed notebook. Raises ExecutionFailed if a cell raises, the kernel dies or the
+    notebook cannot be run."""
     import papermill
 
-    return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-        progress_bar=False, log_output=False, cwd=str(cwd), record_timing=False,
-        engine_name=_save_once_engine(), shutdown_kernel="immediate",
-        kernel_manager_class=_kernel_manager_class(), extra_arguments=list(KERNEL_ARGUMENTS),
-    )
+    holder: list[Any] = []
+    try:
+        return papermill.execute_notebook(
+            str(notebook), None, parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, cwd=str(cwd), record_timing=False,
+            engine_name=_capturing_engine(), shutdown_kernel="immediate",
+            kernel_manager_class=_kernel_manager_class(),
+            extra_arguments=list(KERNEL_ARGUMENTS), **{_HOLDER: holder},
+        )
+    except Exception as exc:  # a cell raised, the kernel died, a bad notebook ...
+        raise ExecutionFailed(_reason(exc), holder[0].nb if holder else None) from exc

@@ -21,6 +21,7 @@ kernels down; a worker that does not exit in time is killed together with its ke
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -206,16 +207,18 @@ def _stage(staged: Path, files: dict[str, bytes]) -> list[str]:
     return sorted(files)
 
 
-def normalise_notebook(nb: Any, source: Any, source_label: str, output_label: str) -> None:
-    """Make an executed notebook independent of where it ran: stable paths and cell ids."""
+def normalise_notebook(
+    nb: Any, source_ids: frozenset[str], source_label: str, output_label: str
+) -> None:
+    """Make an executed notebook independent of where it ran: stable paths, and stable ids
+    for the cells papermill added (the others keep their ids, `source_ids`)."""
     meta = nb.metadata.setdefault("papermill", {})
     meta["input_path"] = source_label
     meta["output_path"] = output_label
-    known = {cell.get("id") for cell in source.cells}
     used = {cell.get("id") for cell in nb.cells}
     for index, cell in enumerate(nb.cells):
         cell.get("metadata", {}).pop("execution", None)
-        if cell.get("id") in known:
+        if cell.get("id") in source_ids:
             continue
         tags = cell.get("metadata", {}).get("tags", [])
         base = tags[0] if tags else f"{cell.get('cell_type', 'cell')}-added"
@@ -235,31 +238,36 @@ def _notebook_bytes(nb: Any) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
-def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
+@functools.lru_cache(maxsize=8)
+def _cell_ids(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """The cell ids of the notebook file `path` (cached per worker; mtime and size key it)."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    return frozenset(str(cell["id"]) for cell in cells if "id" in cell)
 
+
+def _source_ids(path: str) -> frozenset[str]:
+    stat = os.stat(path)
+    return _cell_ids(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     from rapnb.display import add_svgs
-    from rapnb.execute import execute_notebook
+    from rapnb.execute import ExecutionFailed, execute_notebook
     from rapnb.figures import figure_files
     from rapnb.html_export import notebook_to_html
 
     name, folder = spec["name"], spec["folder"]
-    executed, cwd, staged = work / "executed.ipynb", work / "cwd", work / "out"
+    cwd, staged = work / "cwd", work / "out"
     cwd.mkdir(exist_ok=True)
-    error = None
     try:
-        execute_notebook(spec["notebook"], executed, spec["parameters"], cwd)
-    except PapermillExecutionError as exc:
-        error = one_line(f"{exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel died, bad notebook ...: the notebook failed
-        error = one_line(f"{type(exc).__name__}: {exc}")
-    source = nbformat.read(spec["notebook"], as_version=4)
-    nb = nbformat.read(executed, as_version=4) if executed.is_file() else None
-    if error is None and nb is not None:
+        nb, error = execute_notebook(spec["notebook"], spec["parameters"], cwd), None
+    except ExecutionFailed as exc:
+        nb, error = exc.notebook, one_line(exc.error)
+    source_ids = _source_ids(spec["notebook"])
+    if error is None:
         rel = f"{folder}/{name}"
         try:
-            normalise_notebook(nb, source, spec["source_label"], f"{rel}.ipynb")
+            normalise_notebook(nb, source_ids, spec["source_label"], f"{rel}.ipynb")
             add_svgs(nb)
             files = {f"{rel}.ipynb": _notebook_bytes(nb)}
             files[f"{rel}.html"] = notebook_to_html(nb, name).encode("utf-8")
@@ -271,7 +279,7 @@ def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     failed = None
     if nb is not None:
         failed = f"{FAILED_DIR}/{name}.ipynb"
-        normalise_notebook(nb, source, spec["source_label"], failed)
+        normalise_notebook(nb, source_ids, spec["source_label"], failed)
         _stage(staged, {failed: _notebook_bytes(nb)})
     return {"status": "failed", "error": error or "no executed notebook", "files": [],
             "failed_notebook": failed}
