@@ -7,7 +7,11 @@ Measures, on this machine, in one run:
   (d) the peak memory of one kernel rendering a country sheet;
 and prints each figure (median of several runs) and the ratio of (b) to 16 x (a) / jobs.
 
-    python benchmarks/bench_render.py [--repeat N] [--floor-repeat N] [--json PATH]
+Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
+weighs on both sides of the ratio alike. The per-notebook seconds of the last `--jobs 2`
+render (from its manifest) show where the time goes.
+
+    python benchmarks/bench_render.py [--rounds N] [--floors-per-round N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -24,11 +28,17 @@ import time
 from pathlib import Path
 
 NOTEBOOKS = 16
+JOBS = (1, 2)
+# What the notebooks' first cell does, then the rest of the stack their cells import.
 FLOOR_SOURCE = (
-    "import altair, geopandas, pandas, vl_convert\n"
     "import rapnb\n"
     "from rapnb import charts, maps, report\n"
     "report.setup()\n"
+    "import altair, geopandas, pandas, vl_convert\n"
+)
+FLOOR_RUNNER = (
+    "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2],"
+    " kernel_name='python3', progress_bar=False, cwd=sys.argv[3])"
 )
 PEAK_MEMORY_CODE = """
 import resource, sys, tempfile, papermill
@@ -47,31 +57,36 @@ def _timed(command: list[str], **kwargs: object) -> float:
     return time.perf_counter() - start
 
 
-def floor_seconds(repeat: int) -> list[float]:
-    """Seconds for papermill to run a notebook that only imports the stack."""
+def floor_notebook(folder: Path) -> Path:
+    """Write the floor notebook (one cell that imports the stack) into `folder`."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
+    notebook = new_notebook(cells=[new_code_cell(FLOOR_SOURCE)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = folder / "floor.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def floor_seconds(notebook: Path, repeat: int) -> list[float]:
+    """Seconds for a fresh `python` to have papermill run the floor notebook."""
+    folder = notebook.parent
+    return [_timed([sys.executable, "-c", FLOOR_RUNNER, str(notebook),
+                    str(folder / "out.ipynb"), str(folder)]) for _ in range(repeat)]
+
+
+def render_once(jobs: int) -> tuple[float, dict[str, float]]:
+    """Seconds for `rapnb render` of all 16 notebooks with every export, and the seconds of
+    each task as its manifest records them."""
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "floor.ipynb"
-        notebook = new_notebook(cells=[new_code_cell(FLOOR_SOURCE)])
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                           "language": "python"}
-        nbformat.write(notebook, source)
-        code = ("import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2],"
-                " kernel_name='python3', progress_bar=False, cwd=sys.argv[3])")
-        return [_timed([sys.executable, "-c", code, str(source), f"{tmp}/out.ipynb", tmp])
-                for _ in range(repeat)]
-
-
-def render_seconds(jobs: int, repeat: int) -> list[float]:
-    """Seconds for `rapnb render` of all 16 notebooks with every export."""
-    times = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            times.append(_timed([sys.executable, "-m", "rapnb", "render", "--out", tmp,
-                                 "--jobs", str(jobs)]))
-    return times
+        seconds = _timed([sys.executable, "-m", "rapnb", "render", "--out", tmp,
+                          "--jobs", str(jobs), "--no-progress"])
+        manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
+    tasks = {name: entry["seconds"] for name, entry in manifest["notebooks"].items()}
+    tasks["tables"] = manifest["tables"]["seconds"]
+    return seconds, tasks
 
 
 def import_seconds(repeat: int) -> list[float]:
@@ -93,27 +108,48 @@ def kernel_peak_mib() -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="full renders per --jobs value")
-    parser.add_argument("--floor-repeat", type=int, default=5, help="floor notebook runs")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (floors, render --jobs 1, render --jobs 2)")
+    parser.add_argument("--floors-per-round", type=int, default=2, help="floor runs per round")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
-    floor = statistics.median(floor_seconds(args.floor_repeat))
-    print(f"(a) floor, papermill + imports, per notebook: {floor:.2f} s")
+    floors: list[float] = []
+    renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
+    tasks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        notebook = floor_notebook(Path(tmp))
+        for number in range(1, args.rounds + 1):
+            floors += floor_seconds(notebook, args.floors_per_round)
+            for jobs in JOBS:
+                seconds, tasks = render_once(jobs)
+                renders[jobs].append(seconds)
+            print(f"round {number}: floor {floors[-1]:.2f} s, render --jobs 1"
+                  f" {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s", flush=True)
+
+    floor = statistics.median(floors)
+    print(f"(a) floor, papermill + imports, per notebook: {floor:.2f} s"
+          f" (median of {len(floors)})")
     results: dict[str, object] = {"floor_s": floor}
-    for jobs in (1, 2):
-        render = statistics.median(render_seconds(jobs, args.repeat))
+    for jobs in JOBS:
+        render = statistics.median(renders[jobs])
         ratio = render / (NOTEBOOKS * floor / jobs)
-        print(f"(b) full render of {NOTEBOOKS} notebooks, --jobs {jobs}: {render:.1f} s;"
-              f" ratio to {NOTEBOOKS} x floor / {jobs} = {ratio:.2f}")
+        print(f"(b) full render of {NOTEBOOKS} notebooks, --jobs {jobs}: {render:.1f} s"
+              f" (median of {len(renders[jobs])}); ratio to {NOTEBOOKS} x floor / {jobs}"
+              f" = {ratio:.2f}")
         results[f"render_jobs{jobs}_s"] = render
         results[f"ratio_jobs{jobs}"] = ratio
+    sheets = [s for name, s in tasks.items() if name not in {"regional_overview", "tables"}]
+    print(f"    last --jobs 2 render, per task: overview {tasks['regional_overview']:.1f} s,"
+          f" sheets median {statistics.median(sheets):.1f} s (max {max(sheets):.1f} s),"
+          f" tables {tasks['tables']:.1f} s")
     imports = statistics.median(import_seconds(10))
     bare = statistics.median(interpreter_seconds(10))
     print(f"(c) python -c 'import rapnb': {imports:.3f} s (bare interpreter {bare:.3f} s)")
     peak = kernel_peak_mib()
     print(f"(d) peak memory of one kernel (colombia sheet): {peak:.0f} MiB")
     results.update(import_s=imports, interpreter_s=bare, kernel_peak_mib=peak,
+                   last_render_task_s=tasks,
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"
                    f" Python {platform.python_version()}")
     if args.json:

@@ -1,4 +1,7 @@
-"""Loaders for the plan's datasets: each reads one CSV, validates it and returns a DataFrame."""
+"""Loaders for the plan's datasets: each reads one CSV, validates it and returns a DataFrame.
+
+Validation itself is plain Python (:func:`table_columns`), so checking a data directory
+(`validate_data_dir`, what `rapnb render` does before it starts) does not import pandas."""
 
 from __future__ import annotations
 
@@ -48,6 +51,15 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def table_columns(name: str, data_dir: DataDir = None) -> dict[str, list[Any]]:
+    """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated, as
+    typed Python columns in schema order (no pandas)."""
+    folder = resolve_data_dir(data_dir)
+    path = folder / f"{name}.csv"
+    return {field: list(values)
+            for field, values in _columns(name, str(folder), _stamp(path)).items()}
+
+
 def load_table(name: str, data_dir: DataDir = None) -> pd.DataFrame:
     """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated."""
     folder = resolve_data_dir(data_dir)
@@ -56,9 +68,7 @@ def load_table(name: str, data_dir: DataDir = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=64)
-def _load(name: str, folder: str, stamp: tuple[int, int]) -> pd.DataFrame:
-    import pandas as pd
-
+def _columns(name: str, folder: str, stamp: tuple[int, int]) -> dict[str, list[Any]]:
     schema = _schema(name)
     path = Path(folder) / f"{name}.csv"
     header, rows = read_rows(path)
@@ -66,9 +76,18 @@ def _load(name: str, folder: str, stamp: tuple[int, int]) -> pd.DataFrame:
     for fk in schema.get("foreignKeys", []):
         fields = _as_list(fk["fields"])
         target = fk["reference"]["resource"]
-        ref = load_table(target, folder)
-        allowed = set(ref[_as_list(fk["reference"]["fields"])].itertuples(index=False, name=None))
+        ref = table_columns(target, folder)
+        allowed = set(zip(*(ref[f] for f in _as_list(fk["reference"]["fields"])), strict=True))
         check_foreign_key(path, columns, fields, target, allowed)
+    return {field["name"]: columns[field["name"]] for field in schema["fields"]}
+
+
+@lru_cache(maxsize=64)
+def _load(name: str, folder: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    import pandas as pd
+
+    schema = _schema(name)
+    columns = _columns(name, folder, stamp)
     frame = pd.DataFrame({
         field["name"]: pd.Series(columns[field["name"]], dtype=_dtype(field), name=field["name"])
         for field in schema["fields"]
@@ -90,5 +109,5 @@ def validate_data_dir(data_dir: DataDir = None) -> list[str]:
     """Load every table of a data directory; raise the first DataError, else the table names."""
     names = table_names()
     for name in names:
-        load_table(name, data_dir)
+        table_columns(name, data_dir)
     return names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapnb.datasets import DataDir, load_table
+from rapnb.datasets import DataDir, load_table, table_columns
 from rapnb.errors import UnknownSheetError
 
 if TYPE_CHECKING:
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def sheets(data_dir: DataDir = None) -> list[str]:
     """The 15 sheet ids in the plan's order (14 country/subregional sheets, then `regional`)."""
-    table = load_table("sheets", data_dir).sort_values("position")
-    return table["sheet_id"].tolist()
+    table = table_columns("sheets", data_dir)  # plain Python: `rapnb render` checks ids early
+    return [sheet for _, sheet in sorted(zip(table["position"], table["sheet_id"], strict=True))]
 
 
 def check_sheet(sheet: object, data_dir: DataDir = None) -> str:

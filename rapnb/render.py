@@ -602,7 +602,8 @@ def render(
         try:
             with _signals_to(flag):
                 renderer = _Renderer(out_dir, work, data, max(1, workers or os.cpu_count() or 1))
-                tasks = ([renderer.task(None)] if tables else []) + [renderer.task(j) for j in jobs]
+                # The tables come last: a short task that fills the wait for the last notebook.
+                tasks = [renderer.task(j) for j in jobs] + ([renderer.task(None)] if tables else [])
                 results = _run(renderer, tasks, flag, progress)
                 path = renderer.write_manifest()
         finally:
