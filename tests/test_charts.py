@@ -138,3 +138,23 @@ def test_renderer_bundle_has_spec_and_svg() -> None:
     svg = bundle["image/svg+xml"]
     assert svg.startswith("<svg") and "9,968,231" in svg
     assert bundle["text/plain"] == "<figure outcome_funding>"
+
+
+def test_render_kernel_leaves_the_svg_to_the_worker_which_draws_the_same(monkeypatch) -> None:
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from rapnb.display import RENDER_KERNEL_ENV, SVG_MIME, VEGALITE_MIME, _render, add_svgs
+
+    spec = charts.sheet_funding("peru").to_dict()
+    monkeypatch.delenv(RENDER_KERNEL_ENV, raising=False)
+    drawn, _ = _render(spec)
+    monkeypatch.setenv(RENDER_KERNEL_ENV, "1")
+    left, _ = _render(spec)
+    assert SVG_MIME in drawn and SVG_MIME not in left
+    assert left[VEGALITE_MIME] == spec and left["text/plain"] == drawn["text/plain"]
+    nb = new_notebook(cells=[new_code_cell("", outputs=[new_output("display_data", left)]),
+                             new_code_cell("", outputs=[new_output("display_data", drawn)])])
+    assert add_svgs(nb) == 1  # the second output already has its drawing
+    assert nb.cells[0].outputs[0]["data"] == drawn
+    monkeypatch.setenv(RENDER_KERNEL_ENV, "0")
+    assert SVG_MIME in _render(spec)[0]

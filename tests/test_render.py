@@ -24,6 +24,7 @@ from rapnb.render import Job, child_pids, kill_processes, render
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHART, RAISES, DIES = (FIXTURES / f"stub_{n}.ipynb" for n in ("chart", "raises", "dies"))
+WORKER_PID, KILLS_WORKER = (FIXTURES / f"stub_{n}.ipynb" for n in ("worker_pid", "kills_worker"))
 PAPERMILL_TIMING = ("start_time", "end_time", "duration")
 CHROMIUM_HELP = ("chromium is not installed: install it with "
                  "`apt-get update && apt-get install -y chromium` (Debian/Ubuntu)")
@@ -278,6 +279,26 @@ def test_wait_waits_for_the_other_render(tmp_path: Path, data_copy: Path) -> Non
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data_dir"] == data
     assert manifest["data_files"]["funding.csv"] == sha256_file(data_copy / "funding.csv")
+
+
+# ------------------------------------------------------------------ the worker pool
+
+
+def test_workers_serve_many_notebooks_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+    names = ["p1", "p2", "killer", "p3", "p4", "p5", "p6"]
+    jobs = [stub(n, KILLS_WORKER if n == "killer" else WORKER_PID) for n in names]
+    code, stdout, stderr = run_jobs_done(jobs, tmp_path / "out", tables=False, workers=2,
+                                         progress=False)
+    assert code == 1, stdout + stderr
+    assert re.search(r"^killer\s+FAILED\s+\S+\s+WorkerError: worker exited with signal 9",
+                     stdout, re.M), stdout
+    assert "6 ok, 1 FAILED" in stdout
+    workers = {}
+    for name in names[:2] + names[3:]:
+        text = outputs_text(tmp_path / "out" / f"sheets/{name}/{name}.ipynb")
+        workers[name] = re.search(r"worker=(\d+)", text).group(1)
+    assert 2 <= len(set(workers.values())) <= 3  # two workers, one of them replaced once
+    assert [p for p in map(int, workers.values()) if is_running(p)] == []
 
 
 # ------------------------------------------------------------------ interruption

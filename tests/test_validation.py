@@ -119,3 +119,33 @@ def test_callers_cannot_mutate_the_cache() -> None:
     first = rapnb.funding()
     first.loc[0, "amount_usd"] = -1
     assert rapnb.funding()["amount_usd"].iloc[0] == 180_572
+
+
+def test_table_columns_match_the_data_frames() -> None:
+    from rapnb.datasets import load_table, table_columns, table_names
+
+    for name in table_names():
+        frame = load_table(name)
+        columns = table_columns(name)
+        assert list(columns) == list(frame.columns), name
+        for field, values in columns.items():
+            expected = [None if _missing(v) else v for v in frame[field].tolist()]
+            assert values == expected, (name, field)
+
+
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def test_checking_a_data_dir_does_not_import_pandas() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from rapnb.datasets import validate_data_dir;"
+            " from rapnb.loaders import sheets; validate_data_dir(); print(len(sheets()),"
+            " 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["15", "False"]
