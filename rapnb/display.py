@@ -32,10 +32,10 @@ def in_render_kernel() -> bool:
 
 
 def draw_svg(spec: dict[str, Any]) -> str:
-    """The static SVG of a Vega-Lite spec (vl-convert, deterministic)."""
-    import vl_convert as vlc
+    """The static SVG of a Vega-Lite spec, named after its figure (see `rapnb.svg`)."""
+    from rapnb.svg import draw_svg as draw
 
-    return vlc.vegalite_to_svg(spec)
+    return draw(spec, spec.get("usermeta", {}).get(FIGURE_KEY, "chart"))
 
 
 def _render(spec: dict[str, Any], **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:

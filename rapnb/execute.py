@@ -11,7 +11,10 @@ Compared with a plain ``papermill.execute_notebook`` call, :func:`execute_notebo
 - once the kernel has answered, waits 20 ms rather than 200 ms of IOPub silence before the
   first cell (jupyter_client's flush of start-up messages; nbclient ignores stray messages);
 - starts the kernel without IPython's history database, which kernels running side by side
-  would otherwise write to and lock in turn.
+  would otherwise write to and lock in turn;
+- connects to the kernel over Unix sockets in the temporary directory rather than TCP ports:
+  workers starting kernels at the same moment could pick the same free port (and no port is
+  open to other users of the machine).
 
 Parameters, error cells and metadata are papermill's own.
 """
@@ -20,7 +23,9 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 import time
+import uuid
 from typing import Any
 
 KERNEL_NAME = "python3"
@@ -28,6 +33,8 @@ ENGINE = "rapnb-capturing"
 _HOLDER = "rapnb_holder"
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 KILL_POLL_SECONDS = 0.01
+MAX_SOCKET_PATH = 100
+"""Unix socket paths are limited to about 107 bytes; longer temporary paths fall back to TCP."""
 FLUSH_SECONDS = 0.02
 
 
@@ -97,6 +104,11 @@ def _kernel_manager_class() -> type:
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.client_factory = QuickReadyClient
+            base = os.path.join(tempfile.gettempdir(), f"rapnb-kernel-{uuid.uuid4().hex[:12]}")
+            if len(base) + len("-ipc-99999") <= MAX_SOCKET_PATH:
+                self.transport = "ipc"
+                self.connection_file = base + ".json"
+                self.ip = base + "-ipc"
 
         async def _async_wait(self, pollinterval: float = KILL_POLL_SECONDS) -> None:
             await super()._async_wait(pollinterval=min(pollinterval, KILL_POLL_SECONDS))

@@ -7,15 +7,14 @@ names come from those ids only, sanitised to `[a-z0-9_-]`; never from data value
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from rapnb.display import FIGURE_KEY, SVG_MIME, VEGALITE_MIME, draw_svg
+from rapnb.svg import sanitize_figure_id
 
 PNG_SCALE = 2
-_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -25,12 +24,6 @@ class Figure:
     figure_id: str
     spec: dict[str, Any]
     svg: str
-
-
-def sanitize_figure_id(raw: object, fallback: str = "figure") -> str:
-    """`raw` lower-cased with every run of characters outside [a-z0-9_-] turned into `_`."""
-    text = _UNSAFE.sub("_", str(raw).strip().lower()).strip("_-")
-    return text[:80] or fallback
 
 
 def _chart_outputs(nb: Any) -> Iterator[dict[str, Any]]:
@@ -73,8 +66,8 @@ def iter_figures(nb: Any) -> list[Figure]:
 def figure_files(nb: Any) -> dict[str, bytes]:
     """`{"figures/<id>.svg": ..., "figures/<id>.png": ...}` for every chart of `nb`.
 
-    The PNG is rasterised from the SVG the kernel already drew (no second Vega run), so both
-    files show the same drawing.
+    The PNG is rasterised from the notebook's SVG (no second Vega run), so both files show
+    the same drawing.
     """
     import vl_convert as vlc
 

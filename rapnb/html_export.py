@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from rapnb.svg import renumber_ids, strip_xml_prolog
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "rapnb_report"
 DISPLAY_PRIORITY = [
@@ -35,7 +37,6 @@ _NETWORK_PATTERNS = {
 _NUMERIC_TD = re.compile(
     r"<td>\s*((?:USD\s*)?[-+\u2212]?\d[\d,.\u00a0 ]*%?|&lt;NA&gt;|N\.A\.)\s*</td>"
 )
-_SVG_ID = re.compile(r"""\bid="([^"]+)\"""")
 
 
 class HtmlExportError(RuntimeError):
@@ -59,22 +60,9 @@ def network_references(html: str) -> list[str]:
     return found
 
 
-def _scope_svg_ids(svg: str, prefix: str) -> str:
-    """Prefix the ids an SVG defines (and its references to them) so inline SVGs can't clash."""
-    ids = set(_SVG_ID.findall(svg))
-    if not ids:
-        return svg
-    pattern = re.compile(r"(\bid=\"|url\(#|href=\"#)(" + "|".join(map(re.escape, ids)) + r")\b")
-    return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
-
-
 def mark_numeric_cells(html: str) -> str:
     """Give table cells that hold only a number (`1,234`, `-5.5`, `41.5%`) class `rapnb-num`."""
     return _NUMERIC_TD.sub(r'<td class="rapnb-num">\1</td>', html)
-
-
-def _strip_xml_prolog(svg: str) -> str:
-    return re.sub(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", "", svg)
 
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
@@ -116,8 +104,8 @@ def prepare_for_html(nb: Any) -> tuple[Any, dict[str, str]]:
                         data["text/html"] = mark_numeric_cells(_text(data["text/html"]))
                     if "image/svg+xml" in data:
                         key = f"rapnb-svg-placeholder-{len(svgs) + 1:04d}"
-                        svgs[key] = _scope_svg_ids(
-                            _strip_xml_prolog(_text(data["image/svg+xml"])),
+                        svgs[key] = renumber_ids(
+                            strip_xml_prolog(_text(data["image/svg+xml"])),
                             f"rapnb-f{len(svgs) + 1}-",
                         )
                         data["image/svg+xml"] = key

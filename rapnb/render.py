@@ -336,6 +336,7 @@ class _Worker:
 
     proc: subprocess.Popen[bytes]
     log: Path
+    tmp: Path
     task: dict[str, Any] | None = None
     started: float = 0.0
 
@@ -412,16 +413,19 @@ def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
 
 
 def _start_worker(folder: Path, env: dict[str, str]) -> _Worker:
-    """Start a worker process whose kernels keep their files in `folder`/tmp."""
-    (folder / "tmp").mkdir(parents=True)  # TMPDIR: kernel connection files die with it
+    """Start a worker process that logs into `folder`. Its TMPDIR, where its kernels keep
+    their connection files and sockets, is a short new directory of the system's temporary
+    directory (socket paths are limited in length), removed by :func:`_run` at the end."""
+    folder.mkdir(parents=True)
+    tmp = Path(tempfile.mkdtemp(prefix="rapnb-worker-"))
     log = folder / "worker.log"
     with open(log, "wb") as handle:
         proc = subprocess.Popen(
             [sys.executable, "-m", "rapnb.render", "--worker", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT, cwd=folder,
-            env=dict(env, TMPDIR=str(folder / "tmp")), start_new_session=True,
+            env=dict(env, TMPDIR=str(tmp)), start_new_session=True,
         )
-    return _Worker(proc, log)
+    return _Worker(proc, log, tmp)
 
 
 def _worker_failure(log: Path, code: int | None) -> str:
@@ -618,7 +622,7 @@ def _run(
 ) -> list[Result]:
     pending, results = deque(tasks), []
     workers: list[_Worker] = []
-    started = 0
+    started: list[_Worker] = []
     bar = _progress(len(tasks), progress)
     try:
         while (pending or any(w.task for w in workers)) and flag.signum is None:
@@ -632,8 +636,9 @@ def _run(
                 workers.remove(worker)  # died between tasks: replaced below if still needed
             busy = sum(w.task is not None for w in workers)
             while len(workers) < min(renderer.workers, busy + len(pending)):
-                started += 1
-                workers.append(_start_worker(renderer.work / f"_worker-{started}", renderer.env))
+                folder = renderer.work / f"_worker-{len(started) + 1}"
+                started.append(_start_worker(folder, renderer.env))
+                workers.append(started[-1])
             for worker in workers:
                 if worker.task is None:
                     if pending:
@@ -658,6 +663,8 @@ def _run(
         bar.close()
         if any(w.proc.poll() is None for w in workers):  # an unexpected error in this loop
             _terminate(workers, grace=5.0)
+        for worker in started:
+            shutil.rmtree(worker.tmp, ignore_errors=True)
     return results
 
 

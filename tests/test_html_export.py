@@ -29,9 +29,9 @@ def test_every_svg_lands_once_in_order_with_its_own_ids() -> None:
     assert [int(n) for n in re.findall(r">figure (\d+)</text>", html)] == list(range(1, 13))
     assert "rapnb-svg-placeholder" not in html and "<?xml" not in html
     for n in (1, 10, 12):
-        assert f'id="rapnb-f{n}-clip1"' in html and f"url(#rapnb-f{n}-clip1)" in html
+        assert f'id="rapnb-f{n}-1"' in html and f"url(#rapnb-f{n}-1)" in html
     assert VEGALITE_MIME not in html and '"mark"' not in html  # specs are not shown
-    assert '<clipPath id="rapnb-f1-clip1">' in html  # inserted as drawn, case kept
+    assert '<clipPath id="rapnb-f1-1">' in html  # inserted as drawn, case kept
 
 
 def test_a_placeholder_in_the_text_is_refused() -> None:

@@ -365,8 +365,10 @@ def test_kill_processes_and_child_pids() -> None:
 def real_render(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("real") / "out"
     done = subprocess.run(
+        # One worker: Colombia is drawn after the overview by the same process.
         [sys.executable, "-m", "rapnb", "render", "--sheet", "colombia", "--sheet", "regional",
-         "--overview", "--out", str(out)], capture_output=True, text=True, timeout=900,
+         "--overview", "--out", str(out), "--jobs", "1"], capture_output=True, text=True,
+        timeout=900,
     )
     return {"out": out, "done": done}
 
@@ -389,6 +391,28 @@ def test_real_notebooks_render(real_render) -> None:
     assert set(manifest["notebooks"]) == {"regional_overview", "colombia", "regional"}
     assert manifest["notebooks"]["colombia"]["parameters"] == {"sheet": "colombia"}
     assert not (out / "sheets/peru").exists()
+
+
+def _code_outputs(path: Path) -> list[list[dict[str, Any]]]:
+    """Each code cell's outputs, without execution counts; papermill's injected cell left out."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [[{k: v for k, v in output.items() if k != "execution_count"}
+             for output in cell["outputs"]]
+            for cell in nb["cells"] if cell["cell_type"] == "code"
+            and "injected-parameters" not in cell["metadata"].get("tags", [])]
+
+
+def test_real_render_outputs_equal_the_committed_notebooks(real_render) -> None:
+    """Worker-drawn SVGs and the render kernels' settings change nothing in the outputs: the
+    rendered Colombia sheet and overview equal the committed notebooks (refreshed in a plain
+    kernel, with the same parameters), drawings included."""
+    out, notebooks = real_render["out"], Path(__file__).resolve().parent.parent / "notebooks"
+    for rendered, committed in (("sheets/colombia/colombia.ipynb", "country_sheet.ipynb"),
+                                ("regional_overview/regional_overview.ipynb",
+                                 "regional_overview.ipynb")):
+        mine, theirs = _code_outputs(out / rendered), _code_outputs(notebooks / committed)
+        assert len(mine) == len(theirs) and mine == theirs, rendered
+        assert any("image/svg+xml" in o.get("data", {}) for cell in mine for o in cell)
 
 
 def test_real_html_loads_nothing_from_the_web(real_render) -> None:
