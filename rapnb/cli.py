@@ -15,9 +15,9 @@ from rapnb import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 RENDER_HELP = """\
-Render the regional overview and the country/subregional sheets with papermill (one process
-per notebook), export each to HTML (no scripts, no network) and its charts to SVG and PNG, and
-write rap_tables.xlsx, hxl/*.csv and manifest.json.
+Render the regional overview and the country/subregional sheets with papermill (each on a
+fresh kernel, run by --jobs worker processes), export each to HTML (no scripts, no network)
+and its charts to SVG and PNG, and write rap_tables.xlsx, hxl/*.csv and manifest.json.
 
 Which notebooks: with neither --sheet nor --overview, the overview and all 15 sheets. Otherwise
 only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colombia --overview`

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import math
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rapnb import loaders, style
@@ -277,28 +278,53 @@ def _base_features(
     return json.loads(_prepared_json(_boundaries_key(data_dir), extent, tolerance))
 
 
-@functools.lru_cache(maxsize=8)
-def _shapes(key: tuple[str, int, int]) -> dict[str, tuple[tuple[float, float], Extent, float]]:
-    """Per iso3: label anchor (representative point of the largest polygon), the bounds of
-    its main polygons (each at least 1% of the country's area; leaves out far-flung islets
-    such as Easter Island) and its area in square degrees."""
-    from pathlib import Path
+Shape = tuple[tuple[float, float], Extent, float]
+"""Label anchor (lon, lat), bounds of the main polygons, area in square degrees."""
 
+
+def _shape(geometry: Any) -> Shape:
+    """The label anchor (representative point of the largest polygon), the bounds of the main
+    polygons (each at least 1% of the country's area; leaves out far-flung islets such as
+    Easter Island) and the area of one country's geometry."""
     import shapely
+
+    polygons = _polygons(geometry)
+    largest = max(polygons, key=lambda p: p.area)
+    point = largest.representative_point()
+    main = [p for p in polygons if p.area >= 0.01 * geometry.area]
+    bounds = tuple(round(float(v), DECIMALS) for v in shapely.MultiPolygon(main).bounds)
+    anchor = (round(point.x, DECIMALS), round(point.y, DECIMALS))
+    return anchor, bounds, round(float(geometry.area), 6)  # type: ignore[return-value]
+
+
+class _Shapes(Mapping[str, Shape]):
+    """iso3 -> :data:`Shape`, each computed the first time it is asked for (a country sheet's
+    map needs one to three of the ~50 countries)."""
+
+    def __init__(self, geometries: dict[str, Any]) -> None:
+        self._geometries, self._done = geometries, {}
+
+    def __getitem__(self, iso3: str) -> Shape:
+        if iso3 not in self._done:
+            self._done[iso3] = _shape(self._geometries[iso3])
+        return self._done[iso3]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._geometries)
+
+    def __len__(self) -> int:
+        return len(self._geometries)
+
+
+@functools.lru_cache(maxsize=8)
+def _shapes(key: tuple[str, int, int]) -> _Shapes:
+    """The :data:`Shape` of every country of the boundaries file `key` names."""
+    from pathlib import Path
 
     from rapnb.geo import boundaries
 
     frame = boundaries(Path(key[0]).parent)
-    out = {}
-    for iso3, geometry in zip(frame["iso3"], frame.geometry, strict=True):
-        polygons = _polygons(geometry)
-        largest = max(polygons, key=lambda p: p.area)
-        point = largest.representative_point()
-        main = [p for p in polygons if p.area >= 0.01 * geometry.area]
-        bounds = tuple(round(float(v), DECIMALS) for v in shapely.MultiPolygon(main).bounds)
-        anchor = (round(point.x, DECIMALS), round(point.y, DECIMALS))
-        out[str(iso3)] = (anchor, bounds, round(float(geometry.area), 6))
-    return out
+    return _Shapes({str(i): g for i, g in zip(frame["iso3"], frame.geometry, strict=True)})
 
 
 # ============================================================================================
