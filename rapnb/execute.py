@@ -16,7 +16,7 @@ Compared with a plain ``papermill.execute_notebook`` call, :func:`execute_notebo
   workers starting kernels at the same moment could pick the same free port (and no port is
   open to other users of the machine).
 
-Parameters, error cells and metadata are papermill's own.
+Parameters, error cells and metadata are papermill's own (its functions, called in its order).
 """
 
 from __future__ import annotations
@@ -124,22 +124,57 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+@functools.lru_cache(maxsize=8)
+def _blank_notebook(path: str, mtime_ns: int, size: int) -> Any:
+    """The notebook at `path` as papermill loads it, its stored outputs dropped (papermill
+    clears them before running anyway): read once per worker; `mtime_ns`/`size` key it."""
+    from papermill.iorw import load_notebook_node
+
+    nb = load_notebook_node(path)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return nb
+
+
 def execute_notebook(
     notebook: str | os.PathLike[str], parameters: dict[str, Any], cwd: str | os.PathLike[str]
 ) -> Any:
     """Run `notebook` with `parameters` on a fresh python3 kernel working in `cwd`; return the
     executed notebook. Raises ExecutionFailed if a cell raises, the kernel dies or the
-    notebook cannot be run."""
-    import papermill
+    notebook cannot be run.
+
+    These are the steps of ``papermill.execute_notebook`` (parameters injected by papermill,
+    its metadata, its error cells) minus the writes: with no output file papermill would
+    still serialise the whole notebook once at the end, and it would re-read and deep-copy the
+    committed notebook, stored outputs and all, for every sheet.
+    """
+    import copy
+
+    from papermill.engines import papermill_engines
+    from papermill.execute import (
+        prepare_notebook_metadata,
+        raise_for_execution_errors,
+        remove_error_markers,
+    )
+    from papermill.parameterize import parameterize_notebook
+    from papermill.utils import chdir
 
     holder: list[Any] = []
     try:
-        return papermill.execute_notebook(
-            str(notebook), None, parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, log_output=False, cwd=str(cwd), record_timing=False,
-            engine_name=_capturing_engine(), shutdown_kernel="immediate",
-            kernel_manager_class=_kernel_manager_class(),
-            extra_arguments=list(KERNEL_ARGUMENTS), **{_HOLDER: holder},
-        )
+        stat = os.stat(notebook)
+        nb = copy.deepcopy(_blank_notebook(str(notebook), stat.st_mtime_ns, stat.st_size))
+        if parameters:
+            nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME)
+        nb = remove_error_markers(prepare_notebook_metadata(nb, str(notebook), None))
+        with chdir(str(cwd)):
+            nb = papermill_engines.execute_notebook_with_engine(
+                _capturing_engine(), nb, kernel_name=KERNEL_NAME, input_path=str(notebook),
+                output_path=None, progress_bar=False, log_output=False, record_timing=False,
+                shutdown_kernel="immediate", kernel_manager_class=_kernel_manager_class(),
+                extra_arguments=list(KERNEL_ARGUMENTS), **{_HOLDER: holder},
+            )
+        raise_for_execution_errors(nb, None)
     except Exception as exc:  # a cell raised, the kernel died, a bad notebook ...
         raise ExecutionFailed(_reason(exc), holder[0].nb if holder else None) from exc
+    return nb
