@@ -7,14 +7,28 @@ from rapnb.display import draw_svg
 from rapnb.svg import renumber_ids, strip_xml_prolog
 
 
+def _clipped_bars(figure: str) -> dict:
+    return {"mark": {"type": "bar", "clip": True}, "usermeta": {"rapnb_figure": figure},
+            "data": {"values": [{"a": "x", "b": 3}, {"a": "y", "b": 5}]},
+            "encoding": {"x": {"field": "a", "type": "nominal"},
+                         "y": {"field": "b", "type": "quantitative",
+                               "scale": {"domain": [0, 4]}}}}
+
+
 def test_a_drawing_does_not_depend_on_what_the_process_drew_before() -> None:
-    spec = maps.location_map("venezuela").to_dict()
+    spec = _clipped_bars("Clipped bars")
     first = draw_svg(spec)
-    draw_svg(charts.sheet_funding("peru").to_dict())  # moves vl-convert's clip counter on
+    draw_svg(_clipped_bars("other"))  # moves vl-convert's clip counter on
+    draw_svg(charts.sheet_funding("peru").to_dict())
     assert draw_svg(spec) == first
-    assert 'id="rapnb-location_venezuela-1"' in first
-    assert 'clip-path="url(#rapnb-location_venezuela-1)"' in first
-    assert "clip1" not in first
+    assert 'id="rapnb-clipped_bars-1"' in first
+    assert 'clip-path="url(#rapnb-clipped_bars-1)"' in first
+    assert "clip1" not in first and "clip2" not in first
+
+
+def test_maps_draw_without_clip_paths() -> None:
+    svg = draw_svg(maps.location_map("venezuela").to_dict())
+    assert "<path" in svg and "clip-path" not in svg
 
 
 def test_renumber_ids_renames_definitions_and_references_only() -> None:
