@@ -341,15 +341,18 @@ class _Worker:
     started: float = 0.0
 
     def assign(self, task: dict[str, Any]) -> None:
-        """Hand `task` to the worker: write its spec file, then its path to the worker."""
+        """Hand `task` to the worker: write its spec file, then its path to the worker. If the
+        worker has died, the task stays with it and fails (see `done`), rather than going to
+        another worker: a worker that cannot start must not be replaced for ever."""
         task_dir = Path(task["work"])
         task_dir.mkdir(parents=True, exist_ok=True)
         spec = task_dir / "spec.json"
         spec.write_text(json.dumps(task), encoding="utf-8")
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{spec}\n".encode())
-        self.proc.stdin.flush()
         self.task, self.started = task, time.monotonic()
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # BrokenPipeError: the worker is gone
+            self.proc.stdin.write(f"{spec}\n".encode())
+            self.proc.stdin.flush()
 
     def done(self) -> bool:
         """Whether the current task has its result (or the worker is gone)."""
@@ -412,6 +415,11 @@ def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
                 (out / rel).unlink()
 
 
+def _worker_command() -> list[str]:
+    """The command line of a worker process."""
+    return [sys.executable, "-m", "rapnb.render", "--worker", str(os.getpid())]
+
+
 def _start_worker(folder: Path, env: dict[str, str]) -> _Worker:
     """Start a worker process that logs into `folder`. Its TMPDIR, where its kernels keep
     their connection files and sockets, is a short new directory of the system's temporary
@@ -421,7 +429,7 @@ def _start_worker(folder: Path, env: dict[str, str]) -> _Worker:
     log = folder / "worker.log"
     with open(log, "wb") as handle:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rapnb.render", "--worker", str(os.getpid())],
+            _worker_command(),
             stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT, cwd=folder,
             env=dict(env, TMPDIR=str(tmp)), start_new_session=True,
         )
@@ -642,12 +650,7 @@ def _run(
             for worker in workers:
                 if worker.task is None:
                     if pending:
-                        task = pending.popleft()
-                        try:
-                            worker.assign(task)
-                        except OSError:  # the worker just died: the task goes to another
-                            worker.task = None
-                            pending.appendleft(task)
+                        worker.assign(pending.popleft())
                     else:
                         worker.close()
             bar.set_postfix_str(", ".join(w.task["name"] for w in workers if w.task)[:60],

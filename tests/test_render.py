@@ -301,6 +301,23 @@ def test_workers_serve_many_notebooks_and_a_dead_one_is_replaced(tmp_path: Path)
     assert [p for p in map(int, workers.values()) if is_running(p)] == []
 
 
+def test_workers_that_cannot_start_fail_each_task_once(tmp_path: Path, monkeypatch) -> None:
+    from rapnb import render as render_module
+
+    monkeypatch.setattr(render_module, "_worker_command", lambda: [
+        sys.executable, "-c", "import sys; sys.exit('no worker here')"])
+    started = time.monotonic()
+    report = render([stub(n, CHART) for n in ("a", "b", "c")], tmp_path / "out", workers=2,
+                    progress=False)
+    assert time.monotonic() - started < 30
+    assert [(r.name, r.status) for r in report.results] == [
+        ("tables", "failed"), ("a", "failed"), ("b", "failed"), ("c", "failed")]
+    assert {r.error for r in report.results} == {
+        "WorkerError: worker exited with status 1: no worker here"}
+    assert report.exit_code == 1
+    assert not (tmp_path / "out" / "sheets").exists()
+
+
 # ------------------------------------------------------------------ interruption
 
 
