@@ -3,11 +3,11 @@ deterministic, so JupyterLab shows the live chart, HTML exports draw without any
 nbval compares specs and drawings.
 
 The renderer (`rapnb.render`) runs its kernels with ``RAPNB_RENDER_KERNEL=1``. Such a kernel
-leaves the SVG out, and the renderer's long-lived worker draws it with :func:`add_svgs` and its
-already warm vl-convert (whose JavaScript engine takes about 0.6 s to start in each process);
-it also skips Altair's schema validation of the specs (about 0.6 s in the overview), which the
-test suite does for every chart builder. The notebook comes out the same, byte for byte, as
-one run in any other kernel.
+leaves the SVG out, and the renderer's long-lived worker draws it with
+:func:`rapnb.figures.add_svgs` and its already warm vl-convert (whose JavaScript engine takes
+about 0.6 s to start in each process); it also skips Altair's schema validation of the specs
+(about 0.6 s in the overview), which the test suite does for every chart builder. The notebook
+comes out the same, byte for byte, as one run in any other kernel.
 """
 
 from __future__ import annotations
@@ -44,19 +44,6 @@ def _render(spec: dict[str, Any], **_: Any) -> tuple[dict[str, Any], dict[str, A
     if not in_render_kernel():
         bundle[SVG_MIME] = draw_svg(spec)
     return bundle, {}
-
-
-def add_svgs(nb: Any) -> int:
-    """Draw the SVG of every chart output of executed notebook `nb` that has none (the
-    outputs of a kernel run with RAPNB_RENDER_KERNEL); returns how many were drawn."""
-    drawn = 0
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            data = output.get("data", {})
-            if VEGALITE_MIME in data and SVG_MIME not in data:
-                data[SVG_MIME] = draw_svg(data[VEGALITE_MIME])
-                drawn += 1
-    return drawn
 
 
 SLOW_OPTIONAL_IMPORTS = ("rfc3987_syntax",)

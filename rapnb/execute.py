@@ -137,6 +137,16 @@ def _blank_notebook(path: str, mtime_ns: int, size: int) -> Any:
     return nb
 
 
+def _source(notebook: str | os.PathLike[str]) -> Any:
+    stat = os.stat(notebook)
+    return _blank_notebook(str(notebook), stat.st_mtime_ns, stat.st_size)
+
+
+def source_cell_ids(notebook: str | os.PathLike[str]) -> frozenset[str]:
+    """The cell ids of the notebook file (from the same per-worker copy the runs start from)."""
+    return frozenset(str(cell["id"]) for cell in _source(notebook).cells if "id" in cell)
+
+
 def execute_notebook(
     notebook: str | os.PathLike[str], parameters: dict[str, Any], cwd: str | os.PathLike[str]
 ) -> Any:
@@ -162,8 +172,7 @@ def execute_notebook(
 
     holder: list[Any] = []
     try:
-        stat = os.stat(notebook)
-        nb = copy.deepcopy(_blank_notebook(str(notebook), stat.st_mtime_ns, stat.st_size))
+        nb = copy.deepcopy(_source(notebook))
         if parameters:
             nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME)
         nb = remove_error_markers(prepare_notebook_metadata(nb, str(notebook), None))

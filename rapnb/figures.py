@@ -36,6 +36,15 @@ def _chart_outputs(nb: Any) -> Iterator[dict[str, Any]]:
                 yield data
 
 
+def add_svgs(nb: Any) -> int:
+    """Draw the SVG of every chart output of executed notebook `nb` that has none (the
+    outputs of a kernel run with RAPNB_RENDER_KERNEL); returns how many were drawn."""
+    missing = [data for data in _chart_outputs(nb) if SVG_MIME not in data]
+    for data in missing:
+        data[SVG_MIME] = draw_svg(data[VEGALITE_MIME])
+    return len(missing)
+
+
 def iter_figures(nb: Any) -> list[Figure]:
     """The notebook's charts in order, each with a unique id (repeats get `-2`, `-3` ...).
 

@@ -138,8 +138,7 @@ def _exporter() -> Any:
 
 
 def _h1(markdown: Any) -> str | None:
-    text = "".join(markdown) if isinstance(markdown, list) else str(markdown)
-    for line in text.splitlines():
+    for line in _text(markdown).splitlines():
         if line.startswith("# "):
             return line[2:].strip()
     return None

@@ -21,7 +21,6 @@ kernels down; a worker that does not exit in time is killed together with its ke
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -238,22 +237,9 @@ def _notebook_bytes(nb: Any) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
-@functools.lru_cache(maxsize=8)
-def _cell_ids(path: str, mtime_ns: int, size: int) -> frozenset[str]:
-    """The cell ids of the notebook file `path` (cached per worker; mtime and size key it)."""
-    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
-    return frozenset(str(cell["id"]) for cell in cells if "id" in cell)
-
-
-def _source_ids(path: str) -> frozenset[str]:
-    stat = os.stat(path)
-    return _cell_ids(path, stat.st_mtime_ns, stat.st_size)
-
-
 def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
-    from rapnb.display import add_svgs
-    from rapnb.execute import ExecutionFailed, execute_notebook
-    from rapnb.figures import figure_files
+    from rapnb.execute import ExecutionFailed, execute_notebook, source_cell_ids
+    from rapnb.figures import add_svgs, figure_files
     from rapnb.html_export import notebook_to_html
 
     name, folder = spec["name"], spec["folder"]
@@ -263,7 +249,7 @@ def _make_notebook(spec: dict[str, Any], work: Path) -> dict[str, Any]:
         nb, error = execute_notebook(spec["notebook"], spec["parameters"], cwd), None
     except ExecutionFailed as exc:
         nb, error = exc.notebook, one_line(exc.error)
-    source_ids = _source_ids(spec["notebook"])
+    source_ids = source_cell_ids(spec["notebook"])
     if error is None:
         rel = f"{folder}/{name}"
         try:
@@ -445,15 +431,20 @@ def _worker_failure(log: Path, code: int | None) -> str:
     return one_line(f"WorkerError: worker exited with {how}" + (f": {lines[-1]}" if lines else ""))
 
 
+def _wait_for_exit(workers: Sequence[_Worker], seconds: float) -> None:
+    """Wait until every worker has exited, or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
+        time.sleep(POLL_SECONDS)
+
+
 def _terminate(workers: Sequence[_Worker], grace: float = GRACE_SECONDS) -> None:
     """SIGTERM every worker; kill (with its kernel) any that is still there after `grace`."""
     for worker in workers:
         worker.close()
         with contextlib.suppress(ProcessLookupError):
             worker.proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
-        time.sleep(POLL_SECONDS)
+    _wait_for_exit(workers, grace)
     for worker in workers:
         if worker.proc.poll() is None:
             kill_processes(child_pids(worker.proc.pid), grace=1.0)
@@ -465,9 +456,7 @@ def _shut_down(workers: Sequence[_Worker], grace: float = 5.0) -> None:
     """Close idle workers' stdin so they exit; terminate any still there after `grace`."""
     for worker in workers:
         worker.close()
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
-        time.sleep(POLL_SECONDS / 5)
+    _wait_for_exit(workers, grace)
     _terminate([w for w in workers if w.proc.poll() is None], grace=grace)
 
 

@@ -143,7 +143,8 @@ def test_renderer_bundle_has_spec_and_svg() -> None:
 def test_render_kernel_leaves_the_svg_to_the_worker_which_draws_the_same(monkeypatch) -> None:
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from rapnb.display import RENDER_KERNEL_ENV, SVG_MIME, VEGALITE_MIME, _render, add_svgs
+    from rapnb.display import RENDER_KERNEL_ENV, SVG_MIME, VEGALITE_MIME, _render
+    from rapnb.figures import add_svgs
 
     spec = charts.sheet_funding("peru").to_dict()
     monkeypatch.delenv(RENDER_KERNEL_ENV, raising=False)
