@@ -8,7 +8,7 @@ OUT ?= outputs
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test lint validate refresh-notebooks bench datapackage lab clean
+.PHONY: install report test test-fast lint validate refresh-notebooks bench datapackage lab clean
 
 install: $(STAMP)
 
@@ -21,9 +21,13 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/rapnb render --out $(OUT)
 
-test: $(STAMP)
-	$(BIN)/ruff check rapnb tests scripts benchmarks
+# Everything: lint, the unit and integration tests, and strict nbval of the committed notebooks.
+test: lint
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+# The unit tests only (no kernels, renders, browsers or wheels): under 30 s.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
 
 # Re-run a rendered batch (the notebooks papermill wrote into $(OUT)) and compare its outputs.
 validate: $(STAMP)
@@ -32,10 +36,14 @@ validate: $(STAMP)
 
 # Re-execute the committed notebooks top to bottom so their stored outputs are current.
 refresh-notebooks: $(STAMP)
-	$(BIN)/python -m rapnb.refresh
+	$(BIN)/python -m rapnb.build.refresh
 
+# ruff (package, tests, scripts, notebooks), mypy on the package, and the import contracts of
+# pyproject.toml (layers point one way; no cycles between modules).
 lint: $(STAMP)
-	$(BIN)/ruff check rapnb tests scripts benchmarks
+	$(BIN)/ruff check rapnb tests scripts benchmarks notebooks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Render benchmark: floor, full render at --jobs 1 and 2, import time, kernel peak memory.
 bench: $(STAMP)

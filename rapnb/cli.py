@@ -99,7 +99,7 @@ def _check_out(out: Path) -> Path:
 
 
 def _check_data_dir(data_dir: Path | None) -> Path | None:
-    from rapnb.datasets import validate_data_dir
+    from rapnb.datasets.store import validate_data_dir
     from rapnb.errors import DataError
     from rapnb.paths import DATA_DIR_ENV
 
@@ -120,7 +120,7 @@ def _check_data_dir(data_dir: Path | None) -> Path | None:
 
 
 def _check_sheets(requested: Sequence[str], data_dir: Path | None) -> list[str]:
-    from rapnb.loaders import sheets
+    from rapnb.datasets.loaders import sheets
 
     valid = sheets(data_dir)
     chosen = list(dict.fromkeys(requested))
@@ -132,8 +132,8 @@ def _check_sheets(requested: Sequence[str], data_dir: Path | None) -> list[str]:
 
 def plan_jobs(args: argparse.Namespace) -> tuple[list, Path, Path | None]:
     """Check the render arguments (raising UsageError) and return (jobs, out, data_dir)."""
-    from rapnb.loaders import sheets
-    from rapnb.render import report_jobs
+    from rapnb.build.jobs import report_jobs
+    from rapnb.datasets.loaders import sheets
 
     out = _check_out(args.out)
     data_dir = _check_data_dir(args.data_dir)
@@ -172,8 +172,8 @@ def run_jobs(
     wait: bool = False,
 ) -> int:
     """Render `jobs` into `out`, print the summary, return the exit status."""
-    from rapnb.lock import RenderLockedError
-    from rapnb.render import render
+    from rapnb.build.lock import RenderLockedError
+    from rapnb.build.render import render
 
     started = time.monotonic()
     try:

@@ -1,11 +1,11 @@
-"""Write data/datapackage.json from rapnb.metadata (field metadata is defined once there)."""
+"""Write data/datapackage.json from rapnb.datasets.schema (field metadata is defined once there)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from rapnb.metadata import build_datapackage
+from rapnb.datasets.schema import build_datapackage
 
 TARGET = Path(__file__).resolve().parent.parent / "data" / "datapackage.json"
 

@@ -1,4 +1,7 @@
-"""Shared fixtures: a writable copy of the bundled data directory."""
+"""Shared fixtures: a writable copy of the bundled data directory.
+
+tests/unit: fast tests of one module or dataset each (`make test-fast`, under 30 s).
+tests/integration: renders, kernels, browsers, wheels and nbval on copies of the project."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from rapnb.paths import bundled_data_dir
 
 # Stub notebooks for the renderer's tests (one raises, one kills its kernel): inputs, not
 # notebooks for `pytest --nbval` to validate.
-collect_ignore_glob = ["fixtures/*"]
+collect_ignore_glob = ["integration/fixtures/*"]
 
 
 @pytest.fixture

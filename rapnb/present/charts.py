@@ -1,0 +1,299 @@
+"""Chart builders of the report: each returns an Altair chart with a title, a source line,
+thousands separators and the outcome colours of `rapnb.style`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rapnb.context import Where, as_context
+from rapnb.datasets import loaders
+from rapnb.datasets.schema import COMPONENTS
+from rapnb.derived.permits import permits_long
+from rapnb.derived.sheets import SheetInfo, sheet_info
+from rapnb.derived.stocks import aggregate_stocks, latest_stocks
+from rapnb.present import style
+from rapnb.present.credits import PERMITS_SOURCE, PLAN_SHORT, STOCKS_SOURCE
+from rapnb.present.display import figure_spec
+from rapnb.present.formatting import count, outcome_labels, usd
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
+
+
+def _outcome_color(labels: dict[str, str], legend: bool = True) -> alt.Color:
+    import altair as alt
+
+    return alt.Color(
+        "component:N",
+        title="Outcome",
+        scale=alt.Scale(**style.outcome_scale()),
+        legend=alt.Legend(labelExpr=style.outcome_label_expr(labels), orient="bottom", columns=2)
+        if legend else None,
+    )
+
+
+def _labelled_stocks(ctx: Where) -> pd.DataFrame:
+    """The latest stocks with a bar label that names a value's confidence if not high."""
+    latest = latest_stocks(ctx)
+    latest["label"] = [
+        g if c == "high" else f"{g} ({c} confidence)"
+        for g, c in zip(latest["geography"], latest["confidence"], strict=True)
+    ]
+    return latest
+
+
+def stock_bars(ctx: Where = None) -> alt.Chart:
+    """Figure 1 (bars): stock of Venezuelan nationals by destination, ranked, latest year."""
+    import altair as alt
+
+    data = _labelled_stocks(ctx)
+    data["note"] = data["note"].fillna("")
+    order = data["label"].tolist()
+    bars = alt.Chart(data).mark_bar(color=style.HIGHLIGHT, stroke=style.HIGHLIGHT).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("venezuelan_nationals:Q", title="Venezuelan nationals",
+                axis=alt.Axis(format=style.COUNT_FORMAT)),
+        opacity=alt.Opacity("confidence:N", title="Confidence",
+                            scale=alt.Scale(domain=list(style.CONFIDENCE_OPACITY),
+                                            range=list(style.CONFIDENCE_OPACITY.values())),
+                            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("geography:N", title="Country"), alt.Tooltip("year:O"),
+                 alt.Tooltip("venezuelan_nationals:Q", format=style.COUNT_FORMAT,
+                             title="Stock"),
+                 "confidence:N", "source:N", "note:N"],
+    )
+    labels = bars.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
+        text=alt.Text("venezuelan_nationals:Q", format=style.COUNT_FORMAT), opacity=alt.value(1)
+    )
+    chart = (bars + labels).properties(
+        width=460, height=alt.Step(18),
+        title=style.title(
+            "Figure 1, ranked: stock of Venezuelan nationals by destination country",
+            STOCKS_SOURCE,
+            "Latest year available per country; lighter bars are medium or low confidence",
+        ),
+    )
+    return figure_spec(chart, "fig1_stock_bars")
+
+
+def stock_evolution(ctx: Where = None) -> alt.Chart:
+    """Figure 1 (trend): Venezuelans abroad 2005-2017, worldwide and by subregion."""
+    import altair as alt
+
+    data = aggregate_stocks(ctx)
+    data["note"] = data["note"].fillna("")
+    order = (data[data["year"] == data["year"].max()]
+             .sort_values("venezuelan_nationals", ascending=False)["geography"].tolist())
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("venezuelan_nationals:Q", title="Venezuelan nationals",
+                axis=alt.Axis(format=style.COUNT_FORMAT)),
+        color=alt.Color("geography:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=style.SERIES_COLORS[:len(order)]),
+                        legend=alt.Legend(orient="right", labelLimit=260)),
+        tooltip=["geography:N", "year:O",
+                 alt.Tooltip("venezuelan_nationals:Q", format=style.COUNT_FORMAT, title="Stock"),
+                 "confidence:N", "source:N", "note:N"],
+    )
+    chart = (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=40)).properties(
+        width=420, height=260,
+        title=style.title(
+            "Venezuelans abroad, 2005-2017: worldwide and by subregion",
+            STOCKS_SOURCE,
+            "Years 2005, 2010, 2015 and 2017; the plan rounds 2015 and 2017 to 700,000 and"
+            " 1,600,000",
+        ),
+    )
+    return figure_spec(chart, "fig1_stock_evolution")
+
+
+def _labelled_permits(ctx: Where, iso3: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The permits in long form with a display label that keeps N.A. visible."""
+    permits = permits_long(ctx, iso3)
+    permits.insert(4, "label", [count(v) for v in permits["permits"]])
+    return permits
+
+
+def permits_chart(ctx: Where = None) -> alt.Chart:
+    """Residence permits issued to Venezuelans, 2015-2017, per country; N.A. marked, not 0."""
+    import altair as alt
+
+    data = _labelled_permits(ctx)
+    data["status"] = ["N.A." if lab == "N.A." else "issued" for lab in data["label"]]
+    order = (data[data["year"] == 2017].sort_values("permits", ascending=False)["country"]
+             .tolist())
+    base = alt.Chart(data).encode(
+        y=alt.Y("country:N", sort=order, title=None),
+        yOffset=alt.YOffset("year:O"),
+        tooltip=["country:N", "year:O", alt.Tooltip("label:N", title="Permits")],
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("permits:Q", title="Residence permits issued",
+                axis=alt.Axis(format=style.COUNT_FORMAT)),
+        color=alt.Color("year:O", title="Year",
+                        scale=alt.Scale(domain=[2015, 2016, 2017],
+                                        range=["#BBCCEE", "#6699CC", "#004488"]),
+                        legend=alt.Legend(orient="bottom")),
+    )
+    missing = base.transform_filter("datum.status === 'N.A.'").mark_text(
+        align="left", dx=3, fontSize=9, color="#555555").encode(
+        x=alt.datum(0), text="label:N")
+    chart = (bars + missing).properties(
+        width=460, height=alt.Step(9),
+        title=style.title(
+            "Residence permits issued to Venezuelan migrants, 2015-2017",
+            PERMITS_SOURCE,
+            "N.A. where the plan's table has no figure (shown as text, not as zero)",
+        ),
+    )
+    return figure_spec(chart, "residence_permits")
+
+
+def _outcome_amount_bars(data: pd.DataFrame, amount: str, width: int,
+                         labels: dict[str, str]) -> alt.LayerChart:
+    """Bars of USD `amount` per component, one outcome colour each, labelled 'USD 1,234'."""
+    import altair as alt
+
+    data = data.assign(label=[labels[c] for c in data["component"]],
+                       amount=[usd(v) for v in data[amount]])
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=[labels[c] for c in COMPONENTS], title=None,
+                axis=alt.Axis(labelLimit=280)),
+        x=alt.X(f"{amount}:Q", title="Funding requested (USD)",
+                axis=alt.Axis(format=style.USD_FORMAT)),
+        tooltip=["label:N", alt.Tooltip("amount:N", title="Funding requested")],
+    )
+    bars = base.mark_bar().encode(color=_outcome_color(labels, legend=False))
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="amount:N")
+    return (bars + labels).properties(width=width, height=alt.Step(28))
+
+
+def outcome_funding(ctx: Where = None) -> alt.Chart:
+    """Funding requested per outcome and for evaluation, USD."""
+    ctx = as_context(ctx)
+    outcomes = loaders.outcomes(ctx)
+    data = outcomes[["component", "short_title", "funding_requested_usd"]]
+    chart = _outcome_amount_bars(data, "funding_requested_usd", 380,
+                                 outcome_labels(ctx)).properties(
+        title=style.title("Funding requested per outcome",
+                          f"{PLAN_SHORT}, intervention model ('Funding requested') and"
+                          " funding table (evaluation)"),
+    )
+    return figure_spec(chart, "outcome_funding")
+
+
+def funding_by_office(ctx: Where = None) -> alt.Chart:
+    """Funding requested per implementing office, stacked by outcome."""
+    import altair as alt
+
+    ctx = as_context(ctx)
+    labels = outcome_labels(ctx)
+    offices = loaders.offices(ctx).sort_values("position")
+    data = loaders.funding(ctx).merge(
+        offices[["office_id", "office_name_as_printed"]], on="office_id")
+    data = data[data["amount_usd"] > 0].copy()
+    data["order"] = [COMPONENTS.index(c) for c in data["component"]]
+    data["outcome"] = [labels[c] for c in data["component"]]
+    order = offices["office_name_as_printed"].tolist()
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("office_name_as_printed:N", sort=order, title="Implementing office"),
+        x=alt.X("sum(amount_usd):Q", title="Funding requested (USD)",
+                axis=alt.Axis(format=style.USD_FORMAT)),
+        color=_outcome_color(labels),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("office_name_as_printed:N", title="Office"),
+                 alt.Tooltip("outcome:N"),
+                 alt.Tooltip("amount_usd:Q", format=style.USD_FORMAT, title="USD")],
+    ).properties(
+        width=460, height=alt.Step(20),
+        title=style.title("Funding requested by implementing office and outcome",
+                          f"{PLAN_SHORT}, estimated funding needs (funding table)",
+                          "Two-year requirement; the regional offices together form the"
+                          " regional sheet"),
+    )
+    return figure_spec(chart, "funding_by_office")
+
+
+def activity_matrix(ctx: Where = None) -> alt.Chart:
+    """Which sheet lists which of the 45 framework activities, coloured by outcome."""
+    import altair as alt
+    import pandas as pd
+
+    ctx = as_context(ctx)
+    activities = loaders.activities(ctx)
+    sheets = loaders.sheet_table(ctx).sort_values("position")
+    listed = loaders.sheet_activities(ctx)
+    outcome_component = dict(zip(range(1, 5), COMPONENTS[:4], strict=True))
+    grid = pd.MultiIndex.from_product(
+        [sheets["sheet_id"], activities["activity_id"]], names=["sheet_id", "activity_id"]
+    ).to_frame(index=False)
+    marks = set(zip(listed["sheet_id"], listed["activity_id"], strict=True))
+    grid["listed"] = [(s, a) in marks for s, a in zip(grid["sheet_id"], grid["activity_id"],
+                                                       strict=True)]
+    grid = grid.merge(activities[["activity_id", "outcome", "text"]], on="activity_id")
+    grid = grid.merge(sheets[["sheet_id", "sheet_title"]], on="sheet_id")
+    grid["component"] = [outcome_component[o] for o in grid["outcome"]]
+    grid = grid[grid["listed"]].drop(columns="listed")
+    chart = alt.Chart(grid).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("activity_id:N", sort=activities["activity_id"].tolist(), title="Activity",
+                axis=alt.Axis(labelAngle=-90, labelFontSize=9, orient="top")),
+        y=alt.Y("sheet_title:N", sort=sheets["sheet_title"].tolist(), title=None,
+                axis=alt.Axis(labelLimit=300)),
+        color=_outcome_color(outcome_labels(ctx)),
+        tooltip=[alt.Tooltip("sheet_title:N", title="Sheet"),
+                 alt.Tooltip("activity_id:N", title="Activity"),
+                 alt.Tooltip("text:N", title="Text")],
+    ).properties(
+        width=alt.Step(13), height=alt.Step(16),
+        title=style.title("Which office does what: sheets x the 45 framework activities",
+                          f"{PLAN_SHORT}, regional activity framework and country sheets"),
+    )
+    return figure_spec(chart, "activity_matrix")
+
+
+def sheet_funding(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart:
+    """One sheet's funding per outcome (its offices' cells summed), USD."""
+    info = sheet_info(sheet, ctx)
+    cells = loaders.funding(info.ctx)
+    data = (cells[cells["office_id"].isin(info.office_ids)].groupby("component", as_index=False)
+            ["amount_usd"].sum())
+    chart = _outcome_amount_bars(data[data["amount_usd"] > 0], "amount_usd", 360,
+                                 outcome_labels(info.ctx)).properties(
+        title=style.title(f"{info.title}: funding requested per outcome",
+                          f"{PLAN_SHORT}, estimated funding needs and the sheet's amounts"),
+    )
+    return figure_spec(chart, "sheet_funding")
+
+
+def sheet_permits(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart | None:
+    """Residence permits of the sheet's countries, or None where the table has none."""
+    import altair as alt
+
+    info = sheet_info(sheet, ctx)
+    data = _labelled_permits(info.ctx, info.iso3)
+    if data.empty:
+        return None
+    data["label_y"] = data["permits"].fillna(0).astype("int64")
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        tooltip=["country:N", "year:O", alt.Tooltip("label:N", title="Permits")],
+    )
+    multi = data["iso3"].nunique() > 1
+    bars = base.mark_bar(color=style.HIGHLIGHT).encode(
+        y=alt.Y("permits:Q", title="Residence permits issued",
+                axis=alt.Axis(format=style.COUNT_FORMAT)),
+    )
+    text = base.mark_text(dy=-6, fontSize=11).encode(y="label_y:Q", text="label:N")
+    layer: Any = bars + text
+    props: dict[str, Any] = {"width": 160 if multi else 260, "height": 180}
+    chart = layer.properties(**props)
+    if multi:
+        order = list(dict.fromkeys(data["country"]))
+        chart = chart.facet(facet=alt.Facet("country:N", title=None, sort=order), columns=4)
+    chart = chart.properties(
+        title=style.title("Residence permits issued to Venezuelan migrants, 2015-2017",
+                          PERMITS_SOURCE,
+                          "N.A. where the plan's table has no figure"),
+    )
+    return figure_spec(chart, "sheet_permits")

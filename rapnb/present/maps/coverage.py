@@ -1,0 +1,130 @@
+"""Geographic coverage: the 17 prioritised countries by subregion, with a Caribbean zoom."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rapnb.context import Where, as_context
+from rapnb.datasets import loaders
+from rapnb.present import style
+from rapnb.present.credits import COVERAGE_SOURCE
+from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
+from rapnb.present.maps.placements import CARIBBEAN_EXTENT, COVERAGE_EXTENT, ZOOM_LABELS
+from rapnb.present.maps.projection import fit_view, projection, view_tolerance
+from rapnb.present.maps.vega import (
+    Datasets,
+    box_outline,
+    finish,
+    geo_layer,
+    label_layers,
+    outline,
+)
+
+if TYPE_CHECKING:
+    import altair as alt
+
+OTHER = "Not prioritised"
+
+
+def _office_names(ctx: Where) -> dict[str, str]:
+    """Per iso3: the implementing offices that cover it, in the funding table's order."""
+    offices = loaders.offices(ctx).sort_values("position", kind="stable")
+    links = loaders.office_countries(ctx)
+    names = dict(zip(offices["office_id"], offices["office_name"], strict=True))
+    out: dict[str, list[str]] = {}
+    for office in offices["office_id"]:
+        for iso3 in sorted(links.loc[links["office_id"] == office, "iso3"]):
+            out.setdefault(str(iso3), []).append(str(names[office]))
+    return {iso3: "; ".join(v) for iso3, v in sorted(out.items())}
+
+
+def _coverage_features(features: list[dict[str, Any]], subregions: dict[str, str],
+                       offices: dict[str, str]) -> list[dict[str, Any]]:
+    for feature in features:
+        props = feature["properties"]
+        props["subregion"] = subregions.get(props["iso3"], OTHER)
+        props["offices"] = offices.get(props["iso3"], "")
+    return features
+
+
+def _subregion_fill(legend: bool) -> alt.Fill:
+    import altair as alt
+
+    domain = [*style.SUBREGION_COLORS, OTHER]
+    return alt.Fill(
+        "properties.subregion:N", title="Subregion",
+        scale=alt.Scale(domain=domain,
+                        range=[*style.SUBREGION_COLORS.values(), style.CONTEXT_FILL]),
+        legend=alt.Legend(orient="bottom-left", padding=6,
+                          symbolStrokeColor=style.CONTEXT_STROKE) if legend else None,
+    )
+
+
+def _coverage_tooltip() -> list[alt.Tooltip]:
+    import altair as alt
+
+    return [alt.Tooltip("properties.name:N", title="Country"),
+            alt.Tooltip("properties.subregion:N", title="Subregion"),
+            alt.Tooltip("properties.offices:N", title="Implementing office(s)")]
+
+
+def coverage_map(ctx: Where = None) -> alt.HConcatChart:
+    """Geographic coverage: the 17 prioritised countries by subregion, with a Caribbean zoom
+    panel where Aruba, Curaçao, Bonaire and Trinidad and Tobago are large enough to see."""
+    import altair as alt
+
+    ctx = as_context(ctx)
+    countries = loaders.countries(ctx)
+    subregions = dict(zip(countries["iso3"], countries["subregion"], strict=True))
+    offices = _office_names(ctx)
+    shapes = country_shapes(boundaries_key(ctx))
+
+    zoom_view = fit_view(CARIBBEAN_EXTENT, 480, 150, 300)
+    zoom_extent, zoom_width, zoom_height = zoom_view
+    data = Datasets()
+    view = fit_view(COVERAGE_EXTENT, 420, 300, 520)
+    extent, width, height = view
+    features = _coverage_features(
+        base_features(ctx, extent, view_tolerance(extent, width)), subregions, offices)
+    frame = alt.Chart(data.add([box_outline(zoom_extent)], "frame")).mark_geoshape(
+        filled=False, stroke=style.HIGHLIGHT, strokeWidth=1.2
+    ).project(**projection(view).to_dict())
+    main = alt.layer(
+        geo_layer(data.add(features, "geo"), view).encode(fill=_subregion_fill(True),
+                                            tooltip=_coverage_tooltip()),
+        frame,
+        outline(data, view),
+    ).properties(width=width, height=height, title={"text": "The Americas", "fontSize": 12,
+                                                     "anchor": "start"})
+
+    zoom_features = _coverage_features(
+        base_features(ctx, zoom_extent, view_tolerance(zoom_extent, zoom_width)),
+        subregions, offices)
+    labels = []
+    for iso3, (label_lon, label_lat, align) in sorted(ZOOM_LABELS.items()):
+        if iso3 not in shapes:
+            continue
+        name = next((f["properties"]["name"] for f in zoom_features
+                     if f["properties"]["iso3"] == iso3), iso3)
+        (lon, lat), _, _ = shapes[iso3]
+        labels.append({"iso3": iso3, "lon": lon, "lat": lat, "label_lon": label_lon,
+                       "label_lat": label_lat, "align": align, "leader": False, "text": name})
+    leaders, texts = label_layers(data, labels, zoom_view)
+    zoom = alt.layer(
+        geo_layer(data.add(zoom_features, "geo-zoom"), zoom_view).encode(
+            fill=_subregion_fill(False), tooltip=_coverage_tooltip()),
+        *leaders, *texts,
+        outline(data, zoom_view),
+    ).properties(width=zoom_width, height=zoom_height,
+                 title={"text": "Zoom: the southern Caribbean (frame on the left)",
+                        "fontSize": 12, "anchor": "start"})
+
+    chart = alt.hconcat(main, zoom, spacing=16).resolve_legend(fill="independent")
+    return finish(
+        chart, data, "coverage_map",
+        "Geographic coverage: 17 prioritised countries by subregion and implementing office",
+        COVERAGE_SOURCE,
+        "Hover for the implementing office(s) of each country; the plan groups Guyana with"
+        " the Caribbean",
+    )
+

@@ -1,0 +1,153 @@
+"""Figure 1 as a map: the stock of Venezuelan nationals per destination country."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rapnb.context import Where, as_context
+from rapnb.datasets.values import plain
+from rapnb.derived.stocks import latest_stocks
+from rapnb.present import style
+from rapnb.present.credits import STOCKS_MAP_SOURCE
+from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
+from rapnb.present.maps.placements import (
+    CONFIDENCE_LEGEND_AT,
+    SIZE_LEGEND_AT,
+    STOCK_EXTENT,
+    STOCK_LABELS,
+)
+from rapnb.present.maps.projection import fit_view, pixel, projection, view_tolerance
+from rapnb.present.maps.vega import Datasets, finish, geo_layer, label_layers, outline
+
+if TYPE_CHECKING:
+    import altair as alt
+
+DASHES = {"high": [1, 0], "medium": [5, 2], "low": [2, 2]}
+CONFIDENCE_LABELS = (
+    "datum.value === 'high' ? 'high (solid)' : datum.value === 'medium'"
+    " ? 'medium (lighter, dashed)' : datum.value === 'low' ? 'low (lightest, dotted)'"
+    " : datum.value"
+)
+SHORT_NAMES = {"USA": "United States", "DOM": "Dominican Rep."}
+
+
+def _latest_stocks(ctx: Where) -> list[dict[str, Any]]:
+    """One row per destination country with its latest year, largest first."""
+    return [
+        {"iso3": str(r.iso3), "country": str(r.geography), "year": int(r.year),
+         "venezuelan_nationals": int(r.venezuelan_nationals),
+         "confidence": str(r.confidence), "source": str(r.source),
+         "note": "" if plain(r.note) is None else str(r.note)}
+        for r in latest_stocks(ctx).itertuples(index=False)
+    ]
+
+
+def _confidence_legend(data: Datasets, levels: list[str], x: int, y: int,
+                       opacity: alt.FillOpacity, dash: alt.StrokeDashValue) -> list[alt.Chart]:
+    """A legend for confidence drawn with the very encodings of the map's circles (Vega-Lite
+    cannot show a fill opacity and a conditional dash in one legend)."""
+    import altair as alt
+
+    rows = [{"confidence": c, "py": y + 24 + 22 * i} for i, c in enumerate(levels)]
+    source = data.add(rows, "confidence")
+    title = alt.Chart(data.add([{"text": "Confidence of the value"}], "confidence-title")
+                      ).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold"
+                      ).encode(alt.XValue(x), alt.YValue(y), alt.Text("text:N"))
+    symbols = alt.Chart(source).mark_circle(
+        size=220, fill=style.HIGHLIGHT, stroke=style.HIGHLIGHT, strokeWidth=1.5, opacity=1.0,
+        strokeOpacity=1.0,
+    ).encode(alt.XValue(x + 9), alt.Y("py:Q", scale=None, axis=None),
+             fillOpacity=opacity, strokeDash=dash)
+    labels = alt.Chart(source).mark_text(align="left", baseline="middle", fontSize=11).encode(
+        alt.XValue(x + 24), alt.Y("py:Q", scale=None, axis=None), alt.Text("label:N"),
+    ).transform_calculate(label=CONFIDENCE_LABELS.replace("datum.value", "datum.confidence"))
+    return [title, symbols, labels]
+
+
+def stock_map(ctx: Where = None) -> alt.LayerChart:
+    """Figure 1: stock of Venezuelan nationals per destination country, latest year each.
+
+    One circle per country (area proportional to the stock) at the country's representative
+    point; fill opacity shows the value's confidence, and medium/low values also get a dashed
+    outline and a "(medium)"/"(low)" label suffix. Spain and Portugal are in view.
+    """
+    import altair as alt
+
+    ctx = as_context(ctx)
+    rows = _latest_stocks(ctx)
+    shapes = country_shapes(boundaries_key(ctx))
+    view = fit_view(STOCK_EXTENT, 640, 420, 760)
+    extent, width, height = view
+    data = Datasets()
+    geo = data.add(base_features(ctx, extent, view_tolerance(extent, width)), "geo")
+
+    for row in rows:
+        (lon, lat), _, _ = shapes[row["iso3"]]
+        name = SHORT_NAMES.get(row["iso3"], row["country"])
+        notes = ([str(row["year"])] if row["year"] != 2017 else []) + (
+            [row["confidence"]] if row["confidence"] != "high" else [])
+        suffix = f" ({', '.join(notes)})" if notes else ""
+        label_lon, label_lat, align, leader = STOCK_LABELS.get(
+            row["iso3"], (lon + 2.5, lat, "left", False))
+        row.update({"lon": lon, "lat": lat, "label_lon": label_lon, "label_lat": label_lat,
+                    "align": align, "leader": leader,
+                    "text": f"{name} {row['venezuelan_nationals']:,}{suffix}"})
+
+    levels = list(style.CONFIDENCE_OPACITY)
+    legend: dict[str, Any] = {"orient": "none", "padding": 6,
+              "symbolFillColor": style.HIGHLIGHT, "symbolStrokeColor": style.HIGHLIGHT}
+    size_x, size_y = pixel(extent, width, height, *SIZE_LEGEND_AT)
+    conf_x, conf_y = pixel(extent, width, height, *CONFIDENCE_LEGEND_AT)
+    confidence_opacity = alt.FillOpacity(
+        "confidence:N", title="Confidence of the value",
+        scale=alt.Scale(domain=levels, range=[style.CONFIDENCE_OPACITY[c] for c in levels]),
+        legend=None,  # drawn by _confidence_legend with the same encodings
+    )
+    confidence_dash = alt.StrokeDashValue(
+        condition=[{"test": f"datum.confidence === '{c}'", "value": DASHES[c]}
+                   for c in levels if c != "high"],
+        value=DASHES["high"],
+    )
+    largest = max((r["venezuelan_nationals"] for r in rows), default=1)
+    circles = (
+        alt.Chart(data.add(rows, "stocks"))
+        .mark_circle(fill=style.HIGHLIGHT, stroke=style.HIGHLIGHT, strokeWidth=1.5,
+                     opacity=1.0, strokeOpacity=1.0)
+        .encode(
+            alt.Longitude("lon:Q"),
+            alt.Latitude("lat:Q"),
+            size=alt.Size(
+                "venezuelan_nationals:Q", title="Venezuelan nationals",
+                scale=alt.Scale(domain=[0, largest], range=[0, 2400]),
+                legend=alt.Legend(values=[25000, 100000, 300000, 600000],
+                                  format=style.COUNT_FORMAT, legendX=size_x, legendY=size_y,
+                                  **legend),
+            ),
+            fillOpacity=confidence_opacity,
+            # Dashes repeat the confidence for readers who cannot tell the opacities apart.
+            strokeDash=confidence_dash,
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("venezuelan_nationals:Q", title="Venezuelan nationals",
+                            format=style.COUNT_FORMAT),
+                alt.Tooltip("confidence:N", title="Confidence"),
+                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .project(**projection(view).to_dict())
+    )
+    leaders, texts = label_layers(data, rows, view)
+    key = _confidence_legend(data, levels, conf_x, conf_y, confidence_opacity, confidence_dash)
+    chart = alt.layer(geo_layer(geo, view), *leaders, circles, *texts, *key,
+                      outline(data, view)).properties(
+        width=width, height=height)
+    return finish(
+        chart, data, "fig1_stock_map",
+        "Figure 1. Stock of Venezuelan nationals in selected countries",
+        STOCKS_MAP_SOURCE,
+        "Latest year available per country (2017 unless shown); lighter, dashed circles and"
+        " '(medium)' or '(low)' mark values of lower confidence",
+    )
+

@@ -1,0 +1,71 @@
+"""The private details of papermill, jupyter_client and Altair that rapnb relies on are listed,
+each with the signature it had, in one module per library; an upgrade that changes one fails
+here with a message naming it (and, for the copied `wait_for_ready`, its upstream source)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+from typing import Any
+
+import pytest
+
+from rapnb.build import jupyter_client_private, papermill_private
+from rapnb.present import altair_private
+
+MODULES = [papermill_private, jupyter_client_private, altair_private]
+
+
+def _resolve(dotted: str) -> Any:
+    """The object a dotted name names: a module's attribute, or a class's attribute."""
+    parts = dotted.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ImportError(dotted)
+
+
+USED = [(module.__name__, name, signature)
+        for module in MODULES for name, signature in module.USED.items()]
+
+
+@pytest.mark.parametrize(("module", "name", "signature"), USED,
+                         ids=[name for _, name, _ in USED])
+def test_private_signature_unchanged(module: str, name: str, signature: str) -> None:
+    try:
+        target = _resolve(name)
+    except (ImportError, AttributeError):
+        pytest.fail(f"{name} (used by {module}) no longer exists")
+    found = str(inspect.signature(target))
+    assert found == signature, (
+        f"{name} (used by {module}) changed its signature: was {signature}, now {found}")
+
+
+def test_copied_wait_for_ready_matches_its_upstream_source() -> None:
+    upstream = _resolve(jupyter_client_private.UPSTREAM_WAIT_FOR_READY)
+    digest = hashlib.sha256(inspect.getsource(upstream).encode()).hexdigest()
+    assert digest == jupyter_client_private.UPSTREAM_WAIT_FOR_READY_SHA256, (
+        f"{jupyter_client_private.UPSTREAM_WAIT_FOR_READY} changed upstream: compare it with"
+        " QuickReadyClient.wait_for_ready in rapnb/build/jupyter_client_private.py, then update"
+        " UPSTREAM_WAIT_FOR_READY_SHA256")
+
+
+def test_a_changed_signature_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard has teeth: a recorded signature that differs fails, naming the function."""
+    name = "papermill.execute.remove_error_markers"
+    with pytest.raises(AssertionError, match=name):
+        test_private_signature_unchanged("papermill_private", name, "(nb, extra)")
+
+
+def test_the_listed_functions_are_the_ones_the_code_calls() -> None:
+    """Each module's USED names every private function its source refers to."""
+    for module in MODULES:
+        source = inspect.getsource(module).split('"""Each ', 1)[1]  # after USED's docstring
+        for name in module.USED:
+            assert name.rsplit(".", 1)[1] in source, f"{module.__name__}: {name} is not used"
