@@ -9,10 +9,7 @@ PLAN_SHORT = PLAN["short"]
 BOUNDARIES_SOURCE = "boundaries Natural Earth 1:50m"
 STOCKS_SOURCE = ("IOM, Migration Trends in the Americas: Bolivarian Republic of Venezuela"
                  " (April 2018); secondary sources per value (see tooltip)")
-STOCKS_MAP_SOURCE = (
-    "IOM, Migration Trends in the Americas: Venezuela (April 2018), and secondary sources as"
-    f" listed per value (tooltip); {BOUNDARIES_SOURCE}"
-)
+STOCKS_MAP_SOURCE = f"{STOCKS_SOURCE}; {BOUNDARIES_SOURCE}"
 PERMITS_SOURCE = f"{PLAN_SHORT}, table of residence permits (official records)"
 FLOWS_SOURCE = f"{PLAN_SHORT}, Trends: flows (text beside Figure 2); {BOUNDARIES_SOURCE}"
 COVERAGE_SOURCE = (
