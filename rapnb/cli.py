@@ -29,8 +29,14 @@ Output layout (in --out):
   sheets/<sheet>/<sheet>.ipynb|.html, sheets/<sheet>/figures/<id>.svg|.png
   rap_tables.xlsx, hxl/*.csv, manifest.json, failed/<name>.ipynb (failed notebooks only)
 
-Exit status: 0 all rendered; 1 a notebook failed (the others are rendered, its previous outputs
-are kept, its executed copy is in failed/); 2 bad arguments (nothing is written); 3 another
+Only what changed is rendered: a notebook whose fingerprint (its source, parameters, the data it
+read, rapnb's code, the installed packages) is unchanged and whose outputs are intact is skipped;
+--force renders everything. rapnb replaces only files its manifest lists (--overwrite to replace
+other files that carry its names).
+
+Exit status: 0 all rendered or unchanged; 1 a notebook failed (the others are rendered, its
+previous outputs are kept, its executed copy is in failed/), or writing failed (a full disk);
+2 bad arguments, or --out holds files rapnb did not write (nothing is written); 3 another
 render is writing to --out; 130/143 stopped by SIGINT/SIGTERM (kernels shut down, no temp
 files left).
 """
@@ -80,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "one): passed as parameter data_dir and $RAPNB_DATA_DIR")
     render.add_argument("--wait", action="store_true",
                         help="if another render is writing to --out, wait for it (else exit 3)")
+    render.add_argument("--force", action="store_true",
+                        help="render every notebook, also those unchanged since the last render")
+    render.add_argument("--overwrite", action="store_true",
+                        help="replace files with rapnb's names in --out that rapnb's manifest "
+                             "does not list (else the render stops, exit 2)")
     render.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -148,16 +159,22 @@ def plan_jobs(args: argparse.Namespace) -> tuple[list, Path, Path | None]:
     return jobs, out, data_dir
 
 
+STATUS_WORDS = {"ok": "rendered", "skipped": "skipped", "failed": "FAILED"}
+
+
 def format_summary(results: Sequence, elapsed: float | None = None) -> str:
-    """The table printed after a render: each notebook, ok/FAILED, seconds, error."""
-    rows = [("notebook", "status", "seconds", "error")]
-    rows += [(r.name, "ok" if r.ok else "FAILED", f"{r.seconds:.1f}", r.error or "")
-             for r in results]
+    """The table printed after a render: each notebook, rendered/skipped/FAILED, seconds, and
+    why (the error of a failure; what changed, or 'unchanged')."""
+    rows = [("notebook", "status", "seconds", "why")]
+    rows += [(r.name, STATUS_WORDS.get(r.status, r.status),
+              f"{r.seconds:.1f}" if r.rendered else "-",
+              r.error or r.reason or "") for r in results]
     name_w = max(len(row[0]) for row in rows)
-    lines = [f"{n:<{name_w}}  {s:<6}  {t:>7}  {e}".rstrip() for n, s, t, e in rows]
-    failed = sum(not r.ok for r in results)
+    lines = [f"{n:<{name_w}}  {s:<8}  {t:>7}  {e}".rstrip() for n, s, t, e in rows]
+    counts = {status: sum(r.status == status for r in results) for status in STATUS_WORDS}
     total = f" in {elapsed:.1f} s" if elapsed is not None else ""
-    lines.append(f"{len(results) - failed} ok, {failed} FAILED{total}")
+    lines.append(f"{counts['ok']} rendered, {counts['skipped']} skipped (unchanged),"
+                 f" {counts['failed']} FAILED{total}")
     return "\n".join(lines)
 
 
@@ -170,18 +187,29 @@ def run_jobs(
     tables: bool = True,
     progress: bool = True,
     wait: bool = False,
+    force: bool = False,
+    overwrite: bool = False,
 ) -> int:
     """Render `jobs` into `out`, print the summary, return the exit status."""
     from rapnb.build.lock import RenderLockedError
-    from rapnb.build.render import render
+    from rapnb.build.render import ForeignFilesError, render
 
     started = time.monotonic()
     try:
         report = render(jobs, out, data_dir=data_dir, workers=workers, tables=tables,
-                        progress=progress, wait=wait)
+                        progress=progress, wait=wait, force=force, overwrite=overwrite)
     except RenderLockedError as exc:
         print(f"rapnb render: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except ForeignFilesError as exc:
+        print(f"rapnb render: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a full disk, a folder that became read-only ...
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"rapnb render: error: {exc.strerror or exc}{where}; the outputs installed before"
+              f" it are kept and listed in {Path(out) / 'manifest.json'}; nothing is"
+              " half-written", file=sys.stderr)
+        return EXIT_FAILED
     print(format_summary(report.results, time.monotonic() - started), flush=True)
     if report.interrupted is not None:
         name = signal.Signals(report.interrupted).name
@@ -191,7 +219,9 @@ def run_jobs(
         where = f" (executed notebook: {report.out / result.failed_notebook})" \
             if result.failed_notebook else ""
         print(f"rapnb render: FAILED {result.name}: {result.error}{where}", file=sys.stderr)
-    if report.manifest is not None and report.interrupted is None:
+    if report.interrupted is None and not any(r.rendered for r in report.results):
+        print(f"nothing to render: {report.out} is up to date")
+    elif report.manifest is not None and report.interrupted is None:
         print(f"wrote {report.out} (manifest: {report.manifest.name})")
     return report.exit_code
 
@@ -209,4 +239,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rapnb render: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return run_jobs(jobs, out, data_dir=data_dir, workers=args.jobs,
-                    progress=not args.no_progress, wait=args.wait)
+                    progress=not args.no_progress, wait=args.wait, force=args.force,
+                    overwrite=args.overwrite)

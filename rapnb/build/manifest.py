@@ -98,12 +98,18 @@ def build(
     previous: dict[str, Any],
     provenance: dict[str, Any],
     entries: dict[str, dict[str, Any]],
+    hashes: dict[str, dict[str, Any]] | None = None,
+    rendered: list[str] | None = None,
 ) -> dict[str, Any]:
     """The new manifest: `entries` (this run, by name) over the previous ones.
 
     `provenance` holds rapnb_version, git_commit, data_dir and data_files of this run. Every file
-    named by an entry is hashed from disk; a listed file that no longer exists is dropped.
+    named by an entry is listed with its sha256 and size: from `hashes` (files the render has
+    just installed or checked; a cache it keeps across calls), else hashed from disk (and added
+    to `hashes`); a listed file that no longer exists is dropped. `rendered` names what this
+    run rendered (default: every entry).
     """
+    known = {} if hashes is None else hashes
     notebooks = {
         name: entry
         for name, entry in previous.get("notebooks", {}).items()
@@ -123,8 +129,10 @@ def build(
             if not isinstance(rel, str) or Path(rel).is_absolute() or ".." in Path(rel).parts:
                 continue
             path = out / rel
-            if path.is_file():
-                files[rel] = file_entry(path)
+            if rel in known or path.is_file():
+                if rel not in known:
+                    known[rel] = file_entry(path)
+                files[rel] = known[rel]
                 kept.append(rel)
         entry["files"] = [rel for rel in entry.get("files", []) if rel in kept]
         if entry.get("failed_notebook") not in kept:
@@ -132,7 +140,7 @@ def build(
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
         **provenance,
-        "rendered": list(entries),
+        "rendered": list(entries) if rendered is None else rendered,
         "notebooks": dict(sorted(notebooks.items())),
         "files": dict(sorted(files.items())),
     }
@@ -145,3 +153,17 @@ def write(out: Path, manifest: dict[str, Any]) -> Path:
     """Write `<out>/manifest.json` atomically."""
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return atomic_write_text(out / MANIFEST_NAME, text)
+
+
+def intact(out: Path, previous: dict[str, Any], rels: list[str]) -> str | None:
+    """None if every file `rels` is in `out` with the sha256 the manifest `previous` lists;
+    else what is wrong with the first that is not ('missing: x', 'changed: x')."""
+    listed = previous.get("files", {})
+    for rel in rels:
+        expected = listed.get(rel, {}).get("sha256") if isinstance(listed, dict) else None
+        path = out / rel
+        if expected is None or not path.is_file():
+            return f"output missing: {rel}"
+        if path.stat().st_size != listed[rel].get("size") or sha256_file(path) != expected:
+            return f"output changed or corrupted: {rel}"
+    return None

@@ -26,13 +26,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rapnb import __version__
-from rapnb.build import manifest
+from rapnb.build import fingerprint, manifest
 from rapnb.build.atomic import fsync_dir
-from rapnb.build.jobs import TABLES, Job, RenderReport, Result
+from rapnb.build.jobs import OVERVIEW, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -42,7 +43,13 @@ from rapnb.build.messages import (
     TaskOutcome,
     read_outcome,
 )
-from rapnb.build.pool import WorkerProcess, shut_down, start_worker, terminate
+from rapnb.build.pool import (
+    WorkerProcess,
+    shut_down,
+    start_worker,
+    sweep_stale_tmpdirs,
+    terminate,
+)
 from rapnb.build.worker import FAILED_DIR
 from rapnb.paths import DATA_DIR_ENV
 from rapnb.paths import data_dir as resolve_data_dir
@@ -101,14 +108,62 @@ def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
                 (out / rel).unlink()
 
 
-class _Renderer:
-    """The parent side of a render: schedules workers, installs outputs, builds the manifest."""
+class ForeignFilesError(RuntimeError):
+    """The output directory holds files with rapnb's names that rapnb did not write."""
 
-    def __init__(self, out: Path, work: Path, data_dir: Path | None, workers: int) -> None:
-        self.out, self.work, self.data_dir, self.workers = out, work, data_dir, workers
+    def __init__(self, out: Path, found: list[str]) -> None:
+        self.out, self.found = out, found
+        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        super().__init__(
+            f"--out {out} holds files rapnb did not write and would replace: {shown}; "
+            "render into another --out, or add --overwrite to replace them")
+
+
+OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, "rap_tables.xlsx", "hxl", "sheets", OVERVIEW,
+                 FAILED_DIR)
+"""The names rapnb writes at the top of an output directory."""
+
+
+def foreign_files(out: Path, previous: dict[str, Any]) -> list[str]:
+    """Files (or non-directories where rapnb needs a folder) under rapnb's own names in `out`
+    that the previous manifest does not list: rapnb may only replace what it wrote."""
+    listed = set(previous.get("files", {})) if isinstance(previous.get("files"), dict) else set()
+    found = []
+    for name in OWN_TOP_LEVEL:
+        path = out / name
+        if name == manifest.MANIFEST_NAME:
+            if path.exists() and not previous:
+                found.append(name)  # not a manifest rapnb can read
+            continue
+        if path.is_dir() and not path.is_symlink():
+            found += [p.relative_to(out).as_posix() for p in sorted(path.rglob("*"))
+                      if not p.is_dir() and p.relative_to(out).as_posix() not in listed]
+        elif (path.exists() or path.is_symlink()) and name not in listed:
+            found.append(name)
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Whether a job (or the tables) is rendered this time, and why."""
+
+    name: str
+    render: bool
+    reason: str
+
+
+class _Renderer:
+    """The parent side of a render: decides what to render, schedules workers, installs
+    outputs, and keeps the manifest current after each one."""
+
+    def __init__(self, out: Path, data_dir: Path | None, workers: int) -> None:
+        self.out, self.data_dir, self.workers = out, data_dir, workers
+        self.work: Path | None = None
         self.previous = manifest.load(out)
         resolved = resolve_data_dir(data_dir)
+        self.resolved = resolved
         files = manifest.data_files(resolved)
+        self.data_files = files
         self.provenance = {
             "rapnb_version": __version__,
             "git_commit": manifest.git_commit(),
@@ -123,13 +178,55 @@ class _Renderer:
         }
         self.entries: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, Job] = {}
+        self.hashes: dict[str, dict[str, Any]] = {}
+        self.reasons: dict[str, str] = {}
+        self.skipped: set[str] = set()
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None:
             self.env[DATA_DIR_ENV] = str(data_dir)
 
+    # ------------------------------------------------------------ what to render
+
+    def tables_inputs(self) -> dict[str, Any]:
+        """What the workbook and HXL CSVs are made from: every data file."""
+        reads = [{"file": name, "where": None, "sha256": digest}
+                 for name, digest in sorted(self.data_files.items())]
+        return fingerprint.inputs(None, {}, reads)
+
+    def job_inputs(self, job: Job, reads: list[dict[str, Any]]) -> dict[str, Any]:
+        return fingerprint.inputs(job.notebook, job.parameters, reads)
+
+    def plan(self, job: Job | None, force: bool) -> Plan:
+        """Render `job` (None: the tables) unless its fingerprint is unchanged and its outputs
+        are intact."""
+        name = job.name if job is not None else TABLES
+        before = manifest.previous_entry(self.previous, name)
+        if force:
+            return Plan(name, True, "forced (--force)")
+        if not before:
+            return Plan(name, True, "not rendered before")
+        if before.get("status") != "ok" or "inputs" not in before:
+            return Plan(name, True, "last render failed" if before.get("status") == "failed"
+                        else "no fingerprint in the manifest")
+        old = before["inputs"]
+        if job is None:
+            now = self.tables_inputs()
+        else:
+            now = self.job_inputs(job, fingerprint.current_reads(old.get("reads", []),
+                                                                 self.resolved))
+        if fingerprint.fingerprint(now) != before.get("fingerprint"):
+            return Plan(name, True, "; ".join(fingerprint.changes(old, now)))
+        damage = manifest.intact(self.out, self.previous, list(before.get("files", [])))
+        if damage is not None:
+            return Plan(name, True, damage)
+        for rel in before.get("files", []):
+            self.hashes[rel] = self.previous["files"][rel]
+        return Plan(name, False, "unchanged")
+
     def task(self, job: Job | None) -> Task:
         """The task for `job`, or for the tables if None."""
         data_dir = str(self.provenance["data_dir"])
+        assert self.work is not None
         if job is None:
             return TablesTask(TABLES, str(self.work / "_tables"), data_dir)
         self.jobs[job.name] = job
@@ -140,8 +237,23 @@ class _Renderer:
             work=str(self.work / job.name), data_dir=data_dir,
         )
 
+    def skip(self, job: Job | None, reason: str) -> Result:
+        """Keep a job's previous outputs and manifest entry as they are."""
+        name = job.name if job is not None else TABLES
+        if job is not None:
+            self.jobs[name] = job
+        before = manifest.previous_entry(self.previous, name)
+        self.entries[name] = before
+        self.skipped.add(name)
+        return Result(name, "skipped", 0.0, None, list(before.get("files", [])), None, reason)
+
+    # ------------------------------------------------------------ installing
+
     def finish(self, worker: WorkerProcess) -> Result:
-        """Install the files of a worker's finished task and record its manifest entry."""
+        """Install the files of a worker's finished task and record its manifest entry: the
+        manifest first lists the old and the new files, then the files are moved into place and
+        stale ones removed, then the manifest lists the new ones (so that whenever the render
+        is killed, the manifest lists every file rapnb put into the output directory)."""
         task = worker.task
         assert task is not None
         worker.task = None
@@ -151,38 +263,56 @@ class _Renderer:
         except (OSError, ValueError, TypeError):
             outcome = TaskOutcome("failed", [], worker.failure())
         result = Result(task.name, outcome.status, seconds, outcome.error, list(outcome.files),
-                        outcome.failed_notebook)
+                        outcome.failed_notebook, self.reasons.get(task.name, ""))
         staged = task_dir / "out"
         before = manifest.previous_entry(self.previous, result.name)
         failed_rel = f"{FAILED_DIR}/{result.name}.ipynb"
         job = self.jobs.get(result.name)
         owned = [job.folder] if job is not None else ["rap_tables.xlsx", "hxl"]
+        new = result.files if result.ok else [result.failed_notebook or ""]
+        for rel in filter(None, new):
+            self.hashes[rel] = manifest.file_entry(staged / rel)
+        entry = self.entry(task, result, before, outcome)
         if result.ok:
-            _install(staged, self.out, result.files)
             stale = [r for r in before.get("files", []) if r not in result.files]
+            self.entries[result.name] = {**entry, "files": sorted({*result.files, *stale})}
+            self.write_manifest()
+            _install(staged, self.out, result.files)
             _remove(self.out, stale, owned)
             _remove(self.out, [failed_rel], [failed_rel])
+            for rel in [*stale, failed_rel]:
+                self.hashes.pop(rel, None)
         elif result.failed_notebook:
+            self.entries[result.name] = entry
+            self.write_manifest()
             _install(staged, self.out, [result.failed_notebook])
-        self.entries[result.name] = self.entry(task, result, before)
+        self.entries[result.name] = entry
+        self.write_manifest()
         return result
 
-    def entry(self, task: Task, result: Result, before: dict[str, Any]) -> dict[str, Any]:
+    def entry(self, task: Task, result: Result, before: dict[str, Any],
+              outcome: TaskOutcome) -> dict[str, Any]:
         """The manifest entry of a finished task."""
         job = self.jobs.get(result.name)
         attempt = {"status": result.status, "seconds": result.seconds, "error": result.error,
-                   "failed_notebook": result.failed_notebook}
+                   "failed_notebook": result.failed_notebook, "reason": result.reason}
         if result.ok:
             made: dict[str, Any] = {"files": result.files, "rendered_from": self.rendered_from}
             if isinstance(task, NotebookTask) and job is not None:
+                reads = fingerprint.describe_reads(outcome.reads, self.resolved)
+                inputs = self.job_inputs(job, reads)
                 made.update(
                     parameters=job.parameters, source=task.notebook,
-                    source_sha256=manifest.sha256_file(task.notebook),
-                    output_dir=job.folder,
+                    source_sha256=inputs["notebook_sha256"], output_dir=job.folder,
+                    execution=outcome.execution,
                 )
+            else:
+                inputs = self.tables_inputs()
+            made.update(inputs=inputs, fingerprint=fingerprint.fingerprint(inputs))
             return {**made, **attempt}
         # A failure keeps the files (and their provenance) of the last good render.
-        kept = {k: v for k, v in before.items() if k not in attempt}
+        kept = {k: v for k, v in before.items()
+                if k not in attempt and k not in ("inputs", "fingerprint")}
         kept.setdefault("files", [])
         if job is not None:
             kept.setdefault("parameters", job.parameters)
@@ -194,16 +324,19 @@ class _Renderer:
             return None
         order = [TABLES, *self.jobs]
         entries = {name: self.entries[name] for name in order if name in self.entries}
-        built = manifest.build(self.out, self.previous, self.provenance, entries)
+        built = manifest.build(self.out, self.previous, self.provenance, entries, self.hashes,
+                               rendered=[name for name in entries if name not in self.skipped])
         return manifest.write(self.out, built)
 
 
 def _clean_stale(out: Path) -> None:
-    """Remove staging directories and temp files that a killed render left behind."""
+    """Remove staging directories and temp files that a killed render left behind, and the
+    worker temporary directories of renders that are no longer running."""
     for stale in out.glob(f"{WORK_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
     for stale in out.glob(f".{manifest.MANIFEST_NAME}.tmp-*"):
         stale.unlink(missing_ok=True)
+    sweep_stale_tmpdirs()
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -222,13 +355,18 @@ def render(
     tables: bool = True,
     progress: bool = True,
     wait: bool = False,
+    force: bool = False,
+    overwrite: bool = False,
 ) -> RenderReport:
     """Render `jobs` (and the workbook and HXL CSVs if `tables`) into `out`.
 
-    `data_dir` (else $RAPNB_DATA_DIR, else the bundled data) is what the kernels and the tables
-    read; pass it in the jobs' parameters too (report_jobs does). At most `workers` notebooks
-    run at once (default: the CPU count). Raises RenderLockedError if another render holds
-    `out` (unless `wait`). Creates `out` if needed.
+    A job whose fingerprint (`rapnb.build.fingerprint`) is unchanged since the last render and
+    whose outputs are intact is skipped, unless `force`. `data_dir` (else $RAPNB_DATA_DIR, else
+    the bundled data) is what the kernels and the tables read; pass it in the jobs' parameters
+    too (report_jobs does). At most `workers` notebooks run at once (default: the CPU count).
+    Raises RenderLockedError if another render holds `out` (unless `wait`), ForeignFilesError
+    if `out` holds files with rapnb's names that its manifest does not list (unless
+    `overwrite`). Creates `out` if needed.
     """
     out_dir = Path(out).expanduser().resolve()
     names = [job.name for job in jobs]
@@ -236,19 +374,32 @@ def render(
         raise ValueError(f"job names must be unique and not {TABLES!r}: {names}")
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(data_dir).expanduser().resolve() if data_dir is not None else None
+    flag = _StopFlag()
     with render_lock(out_dir, wait=wait):
         _clean_stale(out_dir)
-        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
-        flag = _StopFlag()
-        try:
-            with _signals_to(flag):
-                renderer = _Renderer(out_dir, work, data, max(1, workers or os.cpu_count() or 1))
-                # The tables come last: a short task that fills the wait for the last notebook.
-                tasks = [renderer.task(j) for j in jobs] + ([renderer.task(None)] if tables else [])
-                results = _run(renderer, tasks, flag, progress)
-                path = renderer.write_manifest()
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        renderer = _Renderer(out_dir, data, max(1, workers or os.cpu_count() or 1))
+        found = [] if overwrite else foreign_files(out_dir, renderer.previous)
+        if found:
+            raise ForeignFilesError(out_dir, found)
+        todo: list[Job | None] = [*jobs, *([None] if tables else [])]
+        plans = [renderer.plan(job, force) for job in todo]
+        results = [renderer.skip(job, p.reason) for job, p in zip(todo, plans, strict=True)
+                   if not p.render]
+        pending = [job for job, p in zip(todo, plans, strict=True) if p.render]
+        renderer.reasons = {p.name: p.reason for p in plans}
+        path = None
+        if pending:
+            renderer.work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+            try:
+                with _signals_to(flag):
+                    # The tables come last: a short task that fills the wait for the last one.
+                    tasks = [renderer.task(j) for j in pending]
+                    results += _run(renderer, tasks, flag, progress)
+                    path = renderer.write_manifest()
+            finally:
+                shutil.rmtree(renderer.work, ignore_errors=True)
+        elif (out_dir / manifest.MANIFEST_NAME).is_file():
+            path = out_dir / manifest.MANIFEST_NAME  # nothing rendered: nothing rewritten
     order = {name: i for i, name in enumerate([TABLES, *names])}
     results.sort(key=lambda r: order[r.name])
     return RenderReport(out_dir, results, flag.signum, path)
@@ -271,6 +422,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                 workers.remove(worker)  # died between tasks: replaced below if still needed
             busy = sum(w.task is not None for w in workers)
             while len(workers) < min(renderer.workers, busy + len(pending)):
+                assert renderer.work is not None
                 folder = renderer.work / f"_worker-{len(started) + 1}"
                 started.append(start_worker(folder, renderer.env))
                 workers.append(started[-1])

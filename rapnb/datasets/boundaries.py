@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapnb.context import Where, as_context
+from rapnb.datasets import reads
 from rapnb.errors import DataError
 from rapnb.paths import bundled_data_dir
 
@@ -27,6 +28,7 @@ def boundaries_path(data_dir: Where = None) -> Path:
     path = as_context(data_dir).data_dir / BOUNDARIES_FILE
     if not path.is_file():
         path = bundled_data_dir() / BOUNDARIES_FILE
+    reads.record(path)
     return path.resolve()
 
 

@@ -65,19 +65,22 @@ def activities(data_dir: DataDir = None) -> pd.DataFrame:
     return load_table("activities", data_dir)
 
 
-def sheet_activities(data_dir: DataDir = None) -> pd.DataFrame:
-    """Which activities each sheet lists: `sheet_id, activity_id, sheet_text`."""
-    return load_table("sheet_activities", data_dir)
+def sheet_activities(data_dir: DataDir = None, sheet_id: str | None = None) -> pd.DataFrame:
+    """Which activities each sheet lists: `sheet_id, activity_id, sheet_text` (only sheet
+    `sheet_id`'s rows if given)."""
+    return load_table("sheet_activities", data_dir, sheet_id)
 
 
-def sheet_needs(data_dir: DataDir = None) -> pd.DataFrame:
-    """Each sheet's needs per outcome: `sheet_id, component, position, need`."""
-    return load_table("sheet_needs", data_dir)
+def sheet_needs(data_dir: DataDir = None, sheet_id: str | None = None) -> pd.DataFrame:
+    """Each sheet's needs per outcome: `sheet_id, component, position, need` (only sheet
+    `sheet_id`'s rows if given)."""
+    return load_table("sheet_needs", data_dir, sheet_id)
 
 
-def government_response(data_dir: DataDir = None) -> pd.DataFrame:
-    """Each sheet's list of the government's own measures: `sheet_id, position, measure`."""
-    return load_table("government_response", data_dir)
+def government_response(data_dir: DataDir = None, sheet_id: str | None = None) -> pd.DataFrame:
+    """Each sheet's list of the government's own measures: `sheet_id, position, measure`
+    (only sheet `sheet_id`'s rows if given)."""
+    return load_table("government_response", data_dir, sheet_id)
 
 
 def residence_permits(data_dir: DataDir = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Where, as_context
+from rapnb.datasets import reads
 from rapnb.datasets.validate import check_foreign_key, read_rows, validate_rows
 from rapnb.errors import DataError
 from rapnb.paths import datapackage_path
@@ -56,15 +57,21 @@ def table_columns(name: str, data_dir: DataDir = None) -> dict[str, list[Any]]:
     typed Python columns in schema order (no pandas)."""
     folder = as_context(data_dir).data_dir
     path = folder / f"{name}.csv"
+    reads.record(path)
     return {field: list(values)
             for field, values in _columns(name, str(folder), _stamp(path)).items()}
 
 
-def load_table(name: str, data_dir: DataDir = None) -> pd.DataFrame:
-    """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated."""
+def load_table(name: str, data_dir: DataDir = None, sheet_id: str | None = None) -> pd.DataFrame:
+    """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated; only
+    the rows of sheet `sheet_id` if given (a table with a `sheet_id` column)."""
     folder = as_context(data_dir).data_dir
     path = folder / f"{name}.csv"
-    return _load(name, str(folder), _stamp(path)).copy()
+    reads.record(path, None if sheet_id is None else {"sheet_id": sheet_id})
+    frame = _load(name, str(folder), _stamp(path))
+    if sheet_id is None:
+        return frame.copy()
+    return frame[frame["sheet_id"] == sheet_id].copy()
 
 
 @lru_cache(maxsize=64)

@@ -132,8 +132,7 @@ def sheet_needs_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame
     import pandas as pd
 
     labels = outcome_labels(info.ctx)
-    needs = loaders.sheet_needs(info.ctx)
-    needs = needs[needs["sheet_id"] == info.sheet_id].sort_values(["component", "position"])
+    needs = loaders.sheet_needs(info.ctx, info.sheet_id).sort_values(["component", "position"])
     rows = []
     for component in COMPONENTS:
         listed = needs.loc[needs["component"] == component, "need"].tolist()
@@ -145,17 +144,15 @@ def sheet_needs_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame
 def government_measures(sheet: str | SheetInfo, ctx: Where = None) -> list[str]:
     """The government's own measures listed on a sheet, in order."""
     info = sheet_info(sheet, ctx)
-    measures = loaders.government_response(info.ctx)
-    return (measures[measures["sheet_id"] == info.sheet_id].sort_values("position")["measure"]
-            .tolist())
+    measures = loaders.government_response(info.ctx, info.sheet_id)
+    return measures.sort_values("position")["measure"].tolist()
 
 
 def sheet_activities_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame:
     """A sheet's activities grouped by outcome, with their framework ids and the sheet wording."""
     info = sheet_info(sheet, ctx)
     labels = outcome_labels(info.ctx)
-    listed = loaders.sheet_activities(info.ctx)
-    listed = listed[listed["sheet_id"] == info.sheet_id]
+    listed = loaders.sheet_activities(info.ctx, info.sheet_id)
     framework = loaders.activities(info.ctx)[["activity_id", "outcome"]]
     table = listed.merge(framework, on="activity_id")
     table["Outcome"] = [labels[COMPONENTS[o - 1]] for o in table["outcome"]]

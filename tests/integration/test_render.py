@@ -60,12 +60,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def without_timing(path: Path) -> dict[str, Any]:
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for meta in [nb["metadata"], *(cell["metadata"] for cell in nb["cells"])]:
-        for key in PAPERMILL_TIMING:
-            meta.get("papermill", {}).pop(key, None)
-    return nb
 
 
 def outputs_text(path: Path) -> str:
@@ -78,9 +72,9 @@ def outputs_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def stub_renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Render 1: alpha, beta, eps ok, gamma raises (+ tables). Render 2 into the same directory:
-    alpha ok again, beta now raises, gamma now ok, delta's kernel dies, eps draws one chart
-    fewer (no tables)."""
+    """Render 1: alpha, beta, eps ok, gamma raises (+ tables). Render 2 into the same directory,
+    with --force: alpha ok again, beta now raises, gamma now ok, delta's kernel dies, eps draws
+    one chart fewer (no tables)."""
     out = tmp_path_factory.mktemp("stub") / "out"
     first = run_jobs_done([stub("alpha", CHART), stub("beta", CHART), stub("gamma", RAISES),
                            stub("eps", CHART)], out, tables=True, workers=4, progress=True)
@@ -90,6 +84,7 @@ def stub_renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     second = run_jobs_done(
         [stub("alpha", CHART), stub("beta", RAISES), stub("gamma", CHART), stub("delta", DIES),
          stub("eps", CHART, show_points=False)], out, tables=False, workers=5, progress=False,
+        force=True,  # alpha is unchanged: rendered again all the same
     )
     held_bytes = held.read()
     held.close()
@@ -109,8 +104,8 @@ def test_first_render_writes_the_layout(stub_renders) -> None:
     assert "rap_tables.xlsx" in files and "hxl/funding.csv" in files
     assert "failed/gamma.ipynb" in files and "sheets/gamma/gamma.html" not in files
     assert "rapnb render" in stderr  # the tqdm progress bar
-    assert re.search(r"^alpha\s+ok\s+\d+\.\d$", stdout, re.M)
-    assert re.search(r"^tables\s+ok\s", stdout, re.M)
+    assert re.search(r"^alpha\s+rendered\s+\d+\.\d\s+not rendered before$", stdout, re.M)
+    assert re.search(r"^tables\s+rendered\s", stdout, re.M)
 
 
 def test_parameters_reach_the_kernel(stub_renders) -> None:
@@ -139,12 +134,12 @@ def test_figures_are_svg_and_double_scale_png(stub_renders) -> None:
 def test_failures_do_not_stop_the_others(stub_renders) -> None:
     code, stdout, stderr = stub_renders["second"]
     assert code == 1
-    assert re.search(r"^alpha\s+ok\s", stdout, re.M)
-    assert re.search(r"^gamma\s+ok\s", stdout, re.M)
+    assert re.search(r"^alpha\s+rendered\s+\S+\s+forced \(--force\)$", stdout, re.M)
+    assert re.search(r"^gamma\s+rendered\s", stdout, re.M)
     assert re.search(r"^beta\s+FAILED\s+\S+\s+ValueError: stub failure for beta second line$",
                      stdout, re.M)
     assert re.search(r"^delta\s+FAILED\s+\S+\s+DeadKernelError", stdout, re.M)
-    assert "3 ok, 2 FAILED" in stdout
+    assert "3 rendered, 0 skipped (unchanged), 2 FAILED" in stdout
     assert "FAILED beta: ValueError: stub failure for beta" in stderr
     assert "failed/beta.ipynb" in stderr
 
@@ -190,14 +185,18 @@ def test_no_temporary_files_left(stub_renders) -> None:
 
 
 def test_rendering_is_deterministic(stub_renders) -> None:
+    """Two renders of the same inputs give the same bytes, the executed notebook included:
+    papermill's timestamps and durations go to the manifest, not into the notebook."""
     out, before = stub_renders["out"], stub_renders["before"]
-    first = json.loads(before["sheets/alpha/alpha.ipynb"])
-    for meta in [first["metadata"], *(cell["metadata"] for cell in first["cells"])]:
-        for key in PAPERMILL_TIMING:
-            meta.get("papermill", {}).pop(key, None)
-    assert first == without_timing(out / "sheets/alpha/alpha.ipynb")
-    for rel in ("alpha.html", "figures/stub_bars_1_2.svg", "figures/stub_points.png"):
+    for rel in ("alpha.ipynb", "alpha.html", "figures/stub_bars_1_2.svg",
+                "figures/stub_points.png"):
         assert (out / "sheets/alpha" / rel).read_bytes() == before[f"sheets/alpha/{rel}"]
+    nb = json.loads(before["sheets/alpha/alpha.ipynb"])
+    metas = [nb["metadata"], *(cell["metadata"] for cell in nb["cells"])]
+    assert not [key for meta in metas for key in PAPERMILL_TIMING
+                if key in meta.get("papermill", {})]
+    execution = json.loads((out / "manifest.json").read_text())["notebooks"]["alpha"]["execution"]
+    assert execution["seconds"] > 0 and len(execution["cell_seconds"]) == len(nb["cells"])
 
 
 def test_manifest_lists_every_file_with_its_sha256(stub_renders) -> None:
@@ -294,7 +293,7 @@ def test_workers_serve_many_notebooks_and_a_dead_one_is_replaced(tmp_path: Path)
     assert code == 1, stdout + stderr
     assert re.search(r"^killer\s+FAILED\s+\S+\s+WorkerError: worker exited with signal 9",
                      stdout, re.M), stdout
-    assert "6 ok, 1 FAILED" in stdout
+    assert "6 rendered, 0 skipped (unchanged), 1 FAILED" in stdout
     workers = {}
     for name in names[:2] + names[3:]:
         text = outputs_text(tmp_path / "out" / f"sheets/{name}/{name}.ipynb")
