@@ -23,7 +23,7 @@ COMPILE = $(UV) pip compile pyproject.toml requirements/installer.in --extra tes
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test lint validate refresh-notebooks bench datapackage lab \
+.PHONY: install report test chromium lint validate refresh-notebooks bench datapackage lab \
 	lock clean
 
 install: $(STAMP)
@@ -49,7 +49,8 @@ $(STAMP): $(LOCKED) pyproject.toml
 report: $(STAMP)
 	$(BIN)/rapnb render --out $(OUT)
 
-test: $(STAMP)
+# Chromium first: a machine that cannot get it stops here, before the venv is built.
+test: chromium $(STAMP)
 	$(BIN)/ruff check rapnb tests scripts benchmarks
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
@@ -61,6 +62,11 @@ validate: $(STAMP)
 # Re-execute the committed notebooks top to bottom so their stored outputs are current.
 refresh-notebooks: $(STAMP)
 	$(BIN)/python -m rapnb.refresh
+
+# The browser test needs Chromium: installed with apt-get when missing (as root), else one line
+# saying what to run, and exit status 2.
+chromium:
+	@sh scripts/ensure_chromium.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check rapnb tests scripts benchmarks
