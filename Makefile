@@ -90,12 +90,16 @@ lab: $(LAB_STAMP)
 
 # Re-resolve the lock on purpose. Versions already locked are kept unless UPGRADE names them
 # (UPGRADE=all: the newest that pyproject.toml allows); then `make test`, and if outputs
-# changed, `make refresh-notebooks` and commit the notebooks with the lock.
+# changed, `make refresh-notebooks` and commit the notebooks with the lock. A file whose content
+# does not change keeps its time, so the venv is not rebuilt for nothing.
 lock:
 	test -x $(UV) || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
 		$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
-	$(COMPILE) $(UPGRADE_FLAGS) -o $(LOCK)
-	$(COMPILE) --extra lab -c $(LOCK) $(UPGRADE_FLAGS) -o $(LAB_LOCK)
+	cp $(LOCK) $(LOCK).new && $(COMPILE) $(UPGRADE_FLAGS) -o $(LOCK).new
+	cmp -s $(LOCK).new $(LOCK) && rm $(LOCK).new || mv $(LOCK).new $(LOCK)
+	cp $(LAB_LOCK) $(LAB_LOCK).new && $(COMPILE) --extra lab -c $(LOCK) $(UPGRADE_FLAGS) \
+		-o $(LAB_LOCK).new
+	cmp -s $(LAB_LOCK).new $(LAB_LOCK) && rm $(LAB_LOCK).new || mv $(LAB_LOCK).new $(LAB_LOCK)
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOLS) build dist *.egg-info
