@@ -73,7 +73,8 @@ def test_failed_install_stops(tmp_path: Path) -> None:
 
 def test_make_test_checks_chromium_before_anything_else() -> None:
     """`make -n test`: the check is the first command (before the venv and the tests)."""
-    done = subprocess.run(["make", "-n", "test"], cwd=ROOT,
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "sh scripts/ensure_chromium.sh"
