@@ -1,28 +1,57 @@
 # rapnb: `make report` renders everything, `make test` runs the whole suite.
-# Both create .venv and install the project into it when needed.
+# Both create .venv and install the locked packages (requirements/lock.txt) into it when needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+LAB_LOCK := requirements/lab.txt
+LOCKED := $(VENV)/.locked
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.lab
 OUT ?= outputs
+
+# `make lock` resolves with uv (pinned here), kept in its own venv so .venv holds only the lock.
+UV_VERSION := 0.13.8
+LOCK_TOOLS := .venv-lock
+UV := $(LOCK_TOOLS)/bin/uv
+# make lock UPGRADE=altair (one package, and what it needs) | UPGRADE=all (everything)
+UPGRADE ?=
+UPGRADE_FLAGS := $(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+COMPILE = $(UV) pip compile pyproject.toml requirements/installer.in --extra test \
+	--universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	--quiet
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test test-fast lint validate refresh-notebooks bench datapackage lab clean
+.PHONY: install report test test-fast chromium lint validate refresh-notebooks bench \
+	datapackage lab lock clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# A new lock means a new venv: nothing stays installed that the lock no longer lists (not even
+# the setuptools that Python 3.11's venv brings).
+$(LOCKED): $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(None if sys.version_info >= (3, 11) else \
+		"rapnb needs Python 3.11: run make with PYTHON=/path/to/python3.11")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	! $(BIN)/python -m pip show --quiet setuptools 2>/dev/null || \
+		$(BIN)/python -m pip uninstall --quiet --yes setuptools
+	touch $@
+
+# The project itself, editable, built by the locked hatchling (no unlocked build environment).
+$(STAMP): $(LOCKED) pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $@
 
 report: $(STAMP)
 	$(BIN)/rapnb render --out $(OUT)
 
 # Everything: lint, the unit and integration tests, and strict nbval of the committed notebooks.
-test: lint
+# Chromium first: a machine that cannot get it stops here, before the venv is built.
+test: chromium lint
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 # The unit tests only (no kernels, renders, browsers or wheels): under 30 s.
@@ -38,6 +67,11 @@ validate: $(STAMP)
 refresh-notebooks: $(STAMP)
 	$(BIN)/python -m rapnb.build.refresh
 
+# The browser test needs Chromium: installed with apt-get when missing (as root), else one line
+# saying what to run, and exit status 2.
+chromium:
+	@sh scripts/ensure_chromium.sh
+
 # ruff (package, tests, scripts, notebooks), mypy on the package, and the import contracts of
 # pyproject.toml (layers point one way; no cycles between modules).
 lint: $(STAMP)
@@ -52,10 +86,28 @@ bench: $(STAMP)
 datapackage: $(STAMP)
 	$(BIN)/python scripts/build_datapackage.py
 
-# JupyterLab for analysts, in the same venv (not needed by report or test).
-lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab]'
+# JupyterLab for analysts, in the same venv (not needed by report or test): requirements/lab.txt
+# is the lock plus JupyterLab, every shared package at the lock's version.
+$(LAB_STAMP): $(STAMP) $(LAB_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LAB_LOCK)
+	$(BIN)/python -m pip check
+	touch $@
+
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks
 
+# Re-resolve the lock on purpose. Versions already locked are kept unless UPGRADE names them
+# (UPGRADE=all: the newest that pyproject.toml allows); then `make test`, and if outputs
+# changed, `make refresh-notebooks` and commit the notebooks with the lock. A file whose content
+# does not change keeps its time, so the venv is not rebuilt for nothing.
+lock:
+	test -x $(UV) || { $(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	cp $(LOCK) $(LOCK).new && $(COMPILE) $(UPGRADE_FLAGS) -o $(LOCK).new
+	cmp -s $(LOCK).new $(LOCK) && rm $(LOCK).new || mv $(LOCK).new $(LOCK)
+	cp $(LAB_LOCK) $(LAB_LOCK).new && $(COMPILE) --extra lab -c $(LOCK) $(UPGRADE_FLAGS) \
+		-o $(LAB_LOCK).new
+	cmp -s $(LAB_LOCK).new $(LAB_LOCK) && rm $(LAB_LOCK).new || mv $(LAB_LOCK).new $(LAB_LOCK)
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(LOCK_TOOLS) build dist *.egg-info

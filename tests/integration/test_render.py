@@ -28,8 +28,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHART, RAISES, DIES = (FIXTURES / f"stub_{n}.ipynb" for n in ("chart", "raises", "dies"))
 WORKER_PID, KILLS_WORKER = (FIXTURES / f"stub_{n}.ipynb" for n in ("worker_pid", "kills_worker"))
 PAPERMILL_TIMING = ("start_time", "end_time", "duration")
-CHROMIUM_HELP = ("chromium is not installed: install it with "
-                 "`apt-get update && apt-get install -y chromium` (Debian/Ubuntu)")
+CHROMIUM_HELP = ("chromium is not installed: `make test` installs it (as root, with apt-get) or "
+                 "says what to run")
 
 
 def stub(name: str, notebook: Path, **params: Any) -> Job:
