@@ -1,11 +1,17 @@
 """Render benchmark: how close the whole collection comes to the cost of starting its kernels.
 
 Measures, on this machine, in one run:
-  (a) the floor: papermill executing a notebook that only imports the stack the notebooks use;
-  (b) the full render of the 16 notebooks with all exports, at --jobs 1 and 2;
+  (a) the floor: papermill executing a notebook that only imports the stack the notebooks use,
+      in a fresh `python` each time; and (a') the same notebook the way the renderer pays it: a
+      fresh kernel started by a warm worker (papermill loaded once), with rapnb's kernel tuning;
+  (b) the full render of the 16 notebooks with all exports, at --jobs 1 and 2 (fresh output
+      directory), then into the same directory at --jobs 2: a no-op re-render (whole process)
+      and a re-render after one sheet's data changed (Peru's government response);
   (c) `python -c "import rapnb"`;
   (d) the peak memory of one kernel rendering a country sheet;
-and prints each figure (median of several runs) and the ratio of (b) to 16 x (a) / jobs.
+and prints each figure (median of several runs), the ratio of (b) to 16 x (a) / jobs and to
+16 x (a') / jobs, and the ratio of the one-sheet re-render to that sheet's render plus the
+no-op's fixed cost.
 
 Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
 weighs on both sides of the ratio alike. The per-notebook seconds of the last `--jobs 2`
@@ -40,6 +46,18 @@ FLOOR_RUNNER = (
     "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2],"
     " kernel_name='python3', progress_bar=False, cwd=sys.argv[3])"
 )
+WARM_FLOOR_CODE = """
+import os, sys, tempfile, time
+os.environ["RAPNB_RENDER_KERNEL"] = "1"
+from rapnb.build.execute import execute_notebook
+notebook, repeat = sys.argv[1], int(sys.argv[2])
+with tempfile.TemporaryDirectory() as cwd:
+    execute_notebook(notebook, {}, cwd)  # warm: papermill, nbclient, zmq loaded once
+    for _ in range(repeat):
+        start = time.perf_counter()
+        execute_notebook(notebook, {}, cwd)
+        print(time.perf_counter() - start, flush=True)
+"""
 PEAK_MEMORY_CODE = """
 import resource, sys, tempfile, papermill
 from rapnb.paths import notebooks_dir
@@ -77,16 +95,59 @@ def floor_seconds(notebook: Path, repeat: int) -> list[float]:
                     str(folder / "out.ipynb"), str(folder)]) for _ in range(repeat)]
 
 
+def warm_floor_seconds(notebook: Path, repeat: int) -> list[float]:
+    """Seconds per floor notebook on a fresh kernel started by one warm process, as a render
+    worker starts them (`rapnb.build.execute`)."""
+    out = subprocess.run([sys.executable, "-c", WARM_FLOOR_CODE, str(notebook), str(repeat)],
+                         check=True, capture_output=True, text=True).stdout
+    return [float(line) for line in out.split()]
+
+
+def _render(out: str, jobs: int, *extra: str) -> float:
+    return _timed([sys.executable, "-m", "rapnb", "render", "--out", out, "--jobs", str(jobs),
+                   "--no-progress", *extra])
+
+
+def _tasks(out: str) -> dict[str, float]:
+    manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+    tasks = {name: entry["seconds"] for name, entry in manifest["notebooks"].items()}
+    tasks["tables"] = manifest["tables"]["seconds"]
+    return tasks
+
+
 def render_once(jobs: int) -> tuple[float, dict[str, float]]:
     """Seconds for `rapnb render` of all 16 notebooks with every export, and the seconds of
     each task as its manifest records them."""
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = _timed([sys.executable, "-m", "rapnb", "render", "--out", tmp,
-                          "--jobs", str(jobs), "--no-progress"])
-        manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
-    tasks = {name: entry["seconds"] for name, entry in manifest["notebooks"].items()}
-    tasks["tables"] = manifest["tables"]["seconds"]
-    return seconds, tasks
+        return _render(tmp, jobs), _tasks(tmp)
+
+
+def _edit_one_sheet(data: Path) -> None:
+    path = data / "government_response.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("peru,"))
+    lines[number] = lines[number].rstrip("\r\n").removesuffix('"') + " (edited)" + (
+        '"' if lines[number].rstrip("\r\n").endswith('"') else "") + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def rerenders() -> dict[str, float]:
+    """A full render at --jobs 2 from a copy of the data, then in the same directory a no-op
+    render and a render after Peru's government response changed: whole-process seconds, and
+    Peru's own seconds in the last one."""
+    import shutil
+
+    from rapnb.paths import bundled_data_dir
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data, out = Path(tmp) / "data", str(Path(tmp) / "out")
+        shutil.copytree(bundled_data_dir(), data)
+        full = _render(out, 2, "--data-dir", str(data))
+        noop = _render(out, 2, "--data-dir", str(data))
+        _edit_one_sheet(data)
+        changed = _render(out, 2, "--data-dir", str(data))
+        tasks = _tasks(out)
+    return {"full": full, "noop": noop, "changed": changed, "sheet": tasks["peru"]}
 
 
 def import_seconds(repeat: int) -> list[float]:
@@ -115,30 +176,49 @@ def main() -> int:
     args = parser.parse_args()
 
     floors: list[float] = []
+    warm: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
+    again: dict[str, list[float]] = {"full": [], "noop": [], "changed": [], "sheet": []}
     tasks: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         notebook = floor_notebook(Path(tmp))
         for number in range(1, args.rounds + 1):
             floors += floor_seconds(notebook, args.floors_per_round)
+            warm += warm_floor_seconds(notebook, args.floors_per_round)
             for jobs in JOBS:
                 seconds, tasks = render_once(jobs)
                 renders[jobs].append(seconds)
-            print(f"round {number}: floor {floors[-1]:.2f} s, render --jobs 1"
-                  f" {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s", flush=True)
+            for key, value in rerenders().items():
+                again[key].append(value)
+            print(f"round {number}: floor {floors[-1]:.2f} s, warm floor {warm[-1]:.2f} s,"
+                  f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s,"
+                  f" no-op {again['noop'][-1]:.2f} s, one sheet {again['changed'][-1]:.1f} s",
+                  flush=True)
 
-    floor = statistics.median(floors)
+    floor, warm_floor = statistics.median(floors), statistics.median(warm)
     print(f"(a) floor, papermill + imports, per notebook: {floor:.2f} s"
           f" (median of {len(floors)})")
-    results: dict[str, object] = {"floor_s": floor}
+    print(f"(a') floor as the renderer pays it (fresh kernel, warm worker): {warm_floor:.2f} s"
+          f" (median of {len(warm)})")
+    results: dict[str, object] = {"floor_s": floor, "warm_floor_s": warm_floor}
     for jobs in JOBS:
         render = statistics.median(renders[jobs])
         ratio = render / (NOTEBOOKS * floor / jobs)
+        warm_ratio = render / (NOTEBOOKS * warm_floor / jobs)
         print(f"(b) full render of {NOTEBOOKS} notebooks, --jobs {jobs}: {render:.1f} s"
               f" (median of {len(renders[jobs])}); ratio to {NOTEBOOKS} x floor / {jobs}"
-              f" = {ratio:.2f}")
+              f" = {ratio:.2f}, to {NOTEBOOKS} x warm floor / {jobs} = {warm_ratio:.2f}")
         results[f"render_jobs{jobs}_s"] = render
         results[f"ratio_jobs{jobs}"] = ratio
+        results[f"warm_ratio_jobs{jobs}"] = warm_ratio
+    noop, changed = statistics.median(again["noop"]), statistics.median(again["changed"])
+    sheet = statistics.median(again["sheet"])
+    one_sheet_ratio = changed / (sheet + noop)
+    print(f"(b) re-render, same directory, --jobs 2: nothing changed {noop:.2f} s (whole"
+          f" process); Peru's government response changed {changed:.2f} s ="
+          f" {one_sheet_ratio:.2f} x (Peru's render {sheet:.2f} s + the no-op {noop:.2f} s)")
+    results.update(noop_s=noop, one_sheet_s=changed, one_sheet_task_s=sheet,
+                   one_sheet_ratio=one_sheet_ratio)
     sheets = [s for name, s in tasks.items() if name not in {"regional_overview", "tables"}]
     print(f"    last --jobs 2 render, per task: overview {tasks['regional_overview']:.1f} s,"
           f" sheets median {statistics.median(sheets):.1f} s (max {max(sheets):.1f} s),"

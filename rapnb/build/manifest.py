@@ -5,15 +5,20 @@ Layout (keys sorted, paths relative to the output directory, POSIX separators):
     {"manifest_version": 1, "rapnb_version": ..., "git_commit": ... | null,
      "data_dir": ..., "data_files": {"funding.csv": "<sha256>", ...},
      "rendered": [names rendered by the latest run],
-     "notebooks": {name: {"status", "seconds", "error", "parameters", "source",
+     "notebooks": {name: {"status", "seconds", "error", "reason", "parameters", "source",
                           "source_sha256", "output_dir", "files", "failed_notebook",
+                          "execution": {"seconds", "cell_seconds"},
+                          "inputs": {"notebook_sha256", "parameters", "reads": [{"file",
+                                     "where", "sha256"}], "code_sha256", "packages_sha256"},
+                          "fingerprint",
                           "rendered_from": {"rapnb_version", "git_commit", "data_dir",
                                             "data_sha256"}}},
      "tables": {... the same for rap_tables.xlsx and hxl/*.csv ...} | absent,
      "files": {path: {"sha256", "size"}}}
 
-An entry for a notebook not rendered this time is carried over from the previous manifest, so a
-subset render never forgets the other sheets' files. The manifest is written last, atomically.
+An entry for a notebook not rendered this time (skipped as unchanged, or not asked for) is carried
+over from the previous manifest, so a subset render never forgets the other sheets' files. The
+manifest is written atomically after each notebook's files are installed.
 """
 
 from __future__ import annotations
