@@ -117,8 +117,15 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 
 def validate_data_dir(data_dir: DataDir = None) -> list[str]:
-    """Load every table of a data directory; raise the first DataError, else the table names."""
+    """Load every table of a data directory and check the structure of its own
+    boundaries.geojson, if it has one (no pandas, no geopandas: this is what `rapnb render`
+    runs before it starts); raise the first DataError, else the table names."""
+    from rapnb.datasets.boundaries import check_boundaries_file, own_boundaries_file
+
     names = table_names()
     for name in names:
         table_columns(name, data_dir)
+    own = own_boundaries_file(data_dir)
+    if own is not None:
+        check_boundaries_file(own)
     return names

@@ -4,6 +4,7 @@ of any table it references changes, even when the new file has the old size and 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import time
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 
 import rapnb
 from rapnb.datasets import store, validate
+from rapnb.datasets.boundaries import BOUNDARIES_FILE, boundaries
 from rapnb.errors import DataError
+from rapnb.paths import bundled_data_dir
 
 CLOCK_TICK = 0.05  # s: more than a tick of the kernel's file-timestamp clock (1-10 ms)
 
@@ -115,3 +118,16 @@ def test_unchanged_files_come_from_the_cache(data_copy: Path, no_recent_digest,
     rapnb.funding(data_dir=data_copy)
     assert reads == [] and store._load.cache_info().hits == hits + 1
 
+
+def test_boundaries_same_size_and_mtime(tmp_path: Path) -> None:
+    from rapnb.present.maps.geometry import boundaries_key
+
+    source = json.loads((bundled_data_dir() / BOUNDARIES_FILE).read_text(encoding="utf-8"))
+    source["features"] = [f for f in source["features"] if f["properties"]["iso3"] == "ABW"]
+    path = tmp_path / BOUNDARIES_FILE
+    path.write_text(json.dumps(source), encoding="utf-8")
+    assert list(boundaries(tmp_path)["name"]) == ["Aruba"]
+    key = boundaries_key(tmp_path)
+    _rewrite_in_place(path, b'"Aruba"', b'"Arubb"')
+    assert list(boundaries(tmp_path)["name"]) == ["Arubb"]
+    assert boundaries_key(tmp_path) != key
