@@ -48,6 +48,8 @@ def load_in_child(data_dir: Path, table: str = "funding") -> str:
 
 def test_limit_is_the_documented_50_mib() -> None:
     assert MAX_FILE_BYTES == 50 * 1024 * 1024
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "50 MiB" in readme
 
 
 def test_symlink_to_dev_zero_is_refused_without_reading(data_copy: Path) -> None:
