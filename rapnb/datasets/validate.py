@@ -99,6 +99,7 @@ RECENT_NS = 2_000_000_000
 """A file whose timestamps are less than this old (2 s) may change again within the same tick
 of the file system's clock, leaving them as they were: its stamp includes its bytes' digest."""
 
+
 def file_stamp(path: Path) -> tuple[object, ...]:
     """What tells whether the file `path` changed, for caches: device, inode (a file replaced
     by a rename is another inode), size, mtime and ctime (an in-place rewrite that restores
