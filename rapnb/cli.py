@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,38 +96,101 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PROBE_PREFIX = ".rapnb-probe-"
+
+
+def _shown(path: Path) -> str:
+    """`path` as text that any terminal can print: bytes that are not text in the locale's
+    encoding as \\xNN escapes."""
+    raw = os.fsencode(path)
+    try:
+        return raw.decode(sys.getfilesystemencoding())
+    except UnicodeDecodeError:
+        return raw.decode("ascii", "backslashreplace")
+
+
+def _absolute(path: Path, what: str) -> Path:
+    """`path` with `~` expanded, made absolute against the current directory. UsageError if
+    that directory has been deleted, if `~user` names no one, or if the path is not text in
+    the locale's encoding (a non-ASCII name under LC_ALL=C without Python's UTF-8 mode: the
+    render hands paths to workers and kernels as text)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{what} {_shown(path)}: the path is not valid text in this locale's encoding"
+            f" ({sys.getfilesystemencoding()}); use a UTF-8 locale (e.g. LC_ALL=C.UTF-8, or"
+            " PYTHONUTF8=1) or a path in ASCII"
+        ) from None
+    try:
+        path = path.expanduser()
+        return path if path.is_absolute() else Path(os.getcwd(), path)
+    except FileNotFoundError:
+        raise UsageError(f"{what} {path}: the current directory no longer exists; give"
+                         f" {what} as an absolute path") from None
+    except RuntimeError as exc:  # expanduser: "Could not determine home directory"
+        raise UsageError(f"{what} {path}: {exc}") from None
+
+
+def _probe(folder: Path) -> None:
+    """Create and remove an empty directory in `folder`: the test that counts (os.access says
+    yes to root on /proc, or on a file system that refuses new entries). OSError if not."""
+    os.rmdir(tempfile.mkdtemp(prefix=_PROBE_PREFIX, dir=folder))
+
+
 def _check_out(out: Path) -> Path:
-    out = out.expanduser().absolute()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a directory")
-    ancestor = out
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UsageError(f"--out {out} cannot be created: {ancestor} is not a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out} is not writable ({ancestor})")
+    out = _absolute(out, "--out")
+    try:
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out} is a file, not a directory")
+        ancestor = out
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise UsageError(f"--out {out} cannot be created: {ancestor} is not a directory")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise UsageError(f"--out {out} is not writable ({ancestor})")
+    except OSError as exc:  # e.g. a parent that cannot be searched, a name too long
+        raise UsageError(f"--out {out} cannot be used: {exc.strerror or exc}") from None
+    try:
+        _probe(ancestor)
+    except OSError as exc:
+        if ancestor == out:
+            raise UsageError(f"--out {out} is not writable: {exc.strerror or exc}") from None
+        raise UsageError(f"--out {out} cannot be created in {ancestor}:"
+                         f" {exc.strerror or exc}") from None
     return out
 
 
 def _check_data_dir(data_dir: Path | None) -> Path | None:
+    """The data directory to render from, absolute: --data-dir, else $RAPNB_DATA_DIR (made
+    absolute here, against this process's current directory: the kernels run elsewhere), else
+    None (the bundled data). UsageError if it is missing or not valid."""
     from rapnb.datasets.store import validate_data_dir
     from rapnb.errors import DataError
     from rapnb.paths import DATA_DIR_ENV
 
+    env = os.environ.get(DATA_DIR_ENV) or None
+    if data_dir is None and env is not None:
+        data_dir, what = Path(env), f"${DATA_DIR_ENV}"
+    else:
+        what = "--data-dir"
+    shown = "the bundled data"
     if data_dir is not None:
-        data_dir = data_dir.expanduser().resolve()
-        if not data_dir.exists():
-            raise UsageError(f"--data-dir {data_dir} does not exist")
-        if not data_dir.is_dir():
-            raise UsageError(f"--data-dir {data_dir} is not a directory")
+        data_dir = _absolute(data_dir, what)
+        shown = f"{what} {data_dir}"
+        try:
+            if not data_dir.exists():
+                raise UsageError(f"{shown} does not exist")
+            if not data_dir.is_dir():
+                raise UsageError(f"{shown} is not a directory")
+            data_dir = data_dir.resolve()
+        except OSError as exc:
+            raise UsageError(f"{shown} cannot be used: {exc.strerror or exc}") from None
     try:
         validate_data_dir(data_dir)
     except DataError as exc:
-        env = os.environ.get(DATA_DIR_ENV)
-        where = (f"--data-dir {data_dir}" if data_dir is not None
-                 else f"${DATA_DIR_ENV} {env}" if env else "the bundled data")
-        raise UsageError(f"{where} is not valid: {' '.join(str(exc).split())}") from None
+        raise UsageError(f"{shown} is not valid: {' '.join(str(exc).split())}") from None
     return data_dir
 
 
@@ -228,6 +292,9 @@ def run_jobs(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`rapnb` console script."""
+    for stream in (sys.stdout, sys.stderr):  # a message never fails for want of a character
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "render":

@@ -13,15 +13,21 @@ class DataError(ValueError):
         path: str | None = None,
         row: int | None = None,
         field: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.path = path
         self.row = row
         self.field = field
+        self.line = line if line is not None or row is None else row + 1
+        """The line of the file where the row starts (row + 1 unless given: blank lines and
+        cells that span lines make them differ)."""
         where = []
         if path is not None:
             where.append(str(path))
         if row is not None:
-            where.append(f"row {row} (line {row + 1})")
+            where.append(f"row {row} (line {self.line})")
+        elif line is not None:
+            where.append(f"line {line}")
         if field is not None:
             where.append(f"field '{field}'")
         prefix = ", ".join(where)

@@ -43,7 +43,12 @@ def notebooks_dir() -> Path:
 
 
 def default_outputs_dir() -> Path:
-    """`outputs/` of a source checkout, else `./outputs` for an installed package."""
+    """`outputs/` of a source checkout, else `./outputs` for an installed package (relative
+    if the current directory has been deleted: `rapnb render` then asks for an absolute
+    --out)."""
     if (_REPO_DIR / "pyproject.toml").is_file():
         return _REPO_DIR / "outputs"
-    return Path.cwd() / "outputs"
+    try:
+        return Path.cwd() / "outputs"
+    except FileNotFoundError:
+        return Path("outputs")

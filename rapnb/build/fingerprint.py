@@ -62,17 +62,18 @@ def packages_sha256() -> str:
 def read_sha256(path: Path, where: Selector) -> str | None:
     """sha256 of what a read saw: the whole file, or the header and the rows `where` selects
     (by column value). None if the file is gone or unreadable."""
+    (column, value), = (where or {"": ""}).items()
     try:
         if where is None:
             return sha256_file(path)
-        header, rows = read_rows(path)
+        table = read_rows(path, expected=[column])
+        if column not in table.header:
+            return None
+        index = table.header.index(column)
+        rows = [cells for _, cells in table.rows if len(cells) > index and cells[index] == value]
     except (OSError, ValueError):
         return None
-    (column, value), = where.items()
-    if column not in header:
-        return None
-    index = header.index(column)
-    return _digest([header, [row for row in rows if len(row) > index and row[index] == value]])
+    return _digest([table.header, rows])
 
 
 def describe_reads(reads: Iterable[dict[str, Any]], data_dir: Path) -> list[dict[str, Any]]:

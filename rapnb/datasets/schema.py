@@ -27,14 +27,20 @@ SUBREGIONS = [
     "Central America, North America and the Caribbean",
 ]
 ISO3_PATTERN = "^[A-Z]{3}$"
+RESERVED_SHEET_IDS = ("regional_overview", "tables")
+"""Names a render gives its own jobs (the overview notebook, the workbook and HXL task), so no
+sheet may have them (a test checks them against `rapnb.build.jobs`)."""
+_NOT_RESERVED = "".join(f"(?!{name}$)" for name in RESERVED_SHEET_IDS)
 
 FIELDS: dict[str, dict[str, Any]] = {
     "sheet_id": {
         "type": "string",
         "description": "Country-sheet id (slug) in the plan's order; `regional` is the two"
-        " regional offices together.",
+        " regional offices together. `regional_overview` and `tables` are reserved (a render"
+        " names its own outputs so).",
         "hxl": "#meta+sheet+code",
-        "constraints": {"required": True, "pattern": "^[a-z_]+$"},
+        "reserved": list(RESERVED_SHEET_IDS),
+        "constraints": {"required": True, "pattern": f"^{_NOT_RESERVED}[a-z_]+$"},
     },
     "office_id": {
         "type": "string",

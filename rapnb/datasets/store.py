@@ -6,14 +6,13 @@ Validation itself is plain Python (:func:`table_columns`), so checking a data di
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Where, as_context
 from rapnb.datasets import reads
-from rapnb.datasets.validate import check_foreign_key, read_rows, validate_rows
-from rapnb.errors import DataError
+from rapnb.datasets.validate import check_foreign_key, file_stamp, read_rows, validate_rows
 from rapnb.paths import datapackage_path
 
 if TYPE_CHECKING:
@@ -44,57 +43,69 @@ def _schema(name: str) -> dict[str, Any]:
     raise KeyError(f"no table {name!r}; tables: {', '.join(table_names())}")
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise DataError("file is missing", path=str(path)) from None
-    return stat.st_mtime_ns, stat.st_size
+@cache
+def _closure(name: str) -> tuple[str, ...]:
+    """`name` and every table its foreign keys reference, directly or through others."""
+    found = [name]
+    for table in found:
+        for fk in _schema(table).get("foreignKeys", []):
+            target = fk["reference"]["resource"]
+            if target not in found:
+                found.append(target)
+    return tuple(found)
+
+
+Stamps = tuple[tuple[str, tuple[object, ...]], ...]
+
+
+def _stamps(name: str, folder: Path) -> Stamps:
+    """The cache key of table `name` in `folder`: the stamps of its file and of the file of
+    every table it references (a table is valid only with the tables its keys point to)."""
+    return tuple((table, file_stamp(folder / f"{table}.csv")) for table in _closure(name))
 
 
 def table_columns(name: str, data_dir: DataDir = None) -> dict[str, list[Any]]:
     """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated, as
     typed Python columns in schema order (no pandas)."""
     folder = as_context(data_dir).data_dir
-    path = folder / f"{name}.csv"
-    reads.record(path)
+    reads.record(folder / f"{name}.csv")
     return {field: list(values)
-            for field, values in _columns(name, str(folder), _stamp(path)).items()}
+            for field, values in _columns(name, str(folder), _stamps(name, folder)).items()}
 
 
 def load_table(name: str, data_dir: DataDir = None, sheet_id: str | None = None) -> pd.DataFrame:
     """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated; only
     the rows of sheet `sheet_id` if given (a table with a `sheet_id` column)."""
     folder = as_context(data_dir).data_dir
-    path = folder / f"{name}.csv"
-    reads.record(path, None if sheet_id is None else {"sheet_id": sheet_id})
-    frame = _load(name, str(folder), _stamp(path))
+    reads.record(folder / f"{name}.csv", None if sheet_id is None else {"sheet_id": sheet_id})
+    frame = _load(name, str(folder), _stamps(name, folder))
     if sheet_id is None:
         return frame.copy()
     return frame[frame["sheet_id"] == sheet_id].copy()
 
 
 @lru_cache(maxsize=64)
-def _columns(name: str, folder: str, stamp: tuple[int, int]) -> dict[str, list[Any]]:
+def _columns(name: str, folder: str, stamps: Stamps) -> dict[str, list[Any]]:
+    """Read and check one table (cached; `stamps`, see _stamps, key the cache)."""
     schema = _schema(name)
     path = Path(folder) / f"{name}.csv"
-    header, rows = read_rows(path)
-    columns = validate_rows(path, header, rows, schema)
+    names = [field["name"] for field in schema["fields"]]
+    columns, lines = validate_rows(read_rows(path, names), schema)
     for fk in schema.get("foreignKeys", []):
         fields = _as_list(fk["fields"])
         target = fk["reference"]["resource"]
         ref = table_columns(target, folder)
         allowed = set(zip(*(ref[f] for f in _as_list(fk["reference"]["fields"])), strict=True))
-        check_foreign_key(path, columns, fields, target, allowed)
+        check_foreign_key(path, columns, fields, target, allowed, lines)
     return {field["name"]: columns[field["name"]] for field in schema["fields"]}
 
 
 @lru_cache(maxsize=64)
-def _load(name: str, folder: str, stamp: tuple[int, int]) -> pd.DataFrame:
+def _load(name: str, folder: str, stamps: Stamps) -> pd.DataFrame:
     import pandas as pd
 
     schema = _schema(name)
-    columns = _columns(name, folder, stamp)
+    columns = _columns(name, folder, stamps)
     frame = pd.DataFrame({
         field["name"]: pd.Series(columns[field["name"]], dtype=_dtype(field), name=field["name"])
         for field in schema["fields"]
@@ -113,8 +124,15 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 
 def validate_data_dir(data_dir: DataDir = None) -> list[str]:
-    """Load every table of a data directory; raise the first DataError, else the table names."""
+    """Load every table of a data directory and check the structure of its own
+    boundaries.geojson, if it has one (no pandas, no geopandas: this is what `rapnb render`
+    runs before it starts); raise the first DataError, else the table names."""
+    from rapnb.datasets.boundaries import check_boundaries_file, own_boundaries_file
+
     names = table_names()
     for name in names:
         table_columns(name, data_dir)
+    own = own_boundaries_file(data_dir)
+    if own is not None:
+        check_boundaries_file(own)
     return names

@@ -4,6 +4,9 @@ parameters given to papermill directly, and hostile text in the data."""
 from __future__ import annotations
 
 import csv
+import io
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -63,6 +66,30 @@ def _latin1(data: Path) -> None:
     path.write_bytes(path.read_bytes().replace("Curaçao".encode(), "Curaçao".encode("latin-1")))
 
 
+def _reserved(sheet_id: str) -> Callable[[Path], None]:
+    def breaker(data: Path) -> None:
+        _edit_csv(data / "sheets.csv", lambda rows: rows[12].__setitem__(0, sheet_id))
+    return breaker
+
+
+def _semicolons_and_a_bad_cell(data: Path) -> None:
+    """Excel in a Spanish locale: `;`, CRLF, a BOM, a blank line; a bad cell in row 4."""
+    path = data / "funding.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[4][rows[0].index("amount_usd")] = "1.000"
+    rows.insert(2, [""] * len(rows[0]))
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    assert text.getvalue().splitlines()[2] == ";;;;"
+    path.write_bytes(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
+
+
+def _broken_boundaries(data: Path) -> None:
+    (data / "boundaries.geojson").write_text('{"type": "FeatureCollection", "features": [',
+                                             encoding="utf-8")
+
+
 CASES = {
     "missing file": (_missing, ("sheet_needs.csv", "file is missing")),
     "missing column": (lambda d: _edit_csv(d / "funding.csv", _drop("component")),
@@ -78,6 +105,15 @@ CASES = {
                         "'narnia' does not exist in offices.csv")),
     "empty file": (_empty, ("activities.csv", "file is empty")),
     "not UTF-8": (_latin1, ("countries.csv", "not valid UTF-8", "byte 0xe7")),
+    "reserved sheet id tables": (_reserved("tables"), (
+        "sheets.csv, row 12 (line 13), field 'sheet_id': 'tables' is reserved",)),
+    "reserved sheet id regional_overview": (_reserved("regional_overview"), (
+        "sheets.csv, row 12 (line 13), field 'sheet_id': 'regional_overview' is reserved",)),
+    "Excel semicolons": (_semicolons_and_a_bad_cell, (
+        "funding.csv, row 4 (line 6), field 'amount_usd': '1.000' is not an integer (write"
+        " digits only",)),
+    "broken boundaries": (_broken_boundaries, (
+        "boundaries.geojson: not valid JSON: Expecting value (line 1, column 44)",)),
 }
 
 
@@ -151,3 +187,91 @@ def test_hostile_text_shows_as_text_in_html_and_workbook(data_copy: Path, tmp_pa
     assert len(cells) == 1 and cells[0].data_type == "s"
     assert all(p.name == "peru" for p in (out / "sheets").iterdir())
     shutil.rmtree(out)
+
+
+MEMORY_CAP = 2 * 2**30
+
+
+def _cap_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _symlink_to_dev_zero(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.symlink_to("/dev/zero")
+
+
+def _fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def _directory(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.mkdir()
+
+
+def _too_large(path: Path) -> None:
+    with path.open("ab") as handle:
+        handle.truncate(50 * 2**20 + 1)
+
+
+SPECIAL_FILES = {
+    "funding.csv to /dev/zero": ("funding.csv", _symlink_to_dev_zero,
+                                 "is a character device (a symbolic link to /dev/zero)"),
+    "funding.csv a FIFO": ("funding.csv", _fifo, "is a named pipe (FIFO)"),
+    "funding.csv a directory": ("funding.csv", _directory, "is a directory"),
+    "funding.csv too large": ("funding.csv", _too_large,
+                              "file is too large (52,428,801 bytes; the limit is 52,428,800"
+                              " bytes = 50 MiB)"),
+    "boundaries a FIFO": ("boundaries.geojson", _fifo, "is a named pipe (FIFO)"),
+    "boundaries to /dev/zero": ("boundaries.geojson", _symlink_to_dev_zero,
+                                "is a character device (a symbolic link to /dev/zero)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
+def test_a_data_file_that_is_not_a_regular_file(case: str, data_copy: Path,
+                                                tmp_path: Path) -> None:
+    """In a child process with a timeout and a memory cap: a regression (reading /dev/zero,
+    waiting on a FIFO) fails the test instead of hanging it or filling the machine."""
+    name, make, needle = SPECIAL_FILES[case]
+    path = data_copy / name
+    make(path)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "rapnb", "render", "--data-dir", str(data_copy),
+                           "--out", str(out), "--no-progress"], capture_output=True, text=True,
+                          timeout=60, preexec_fn=_cap_memory)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr == (f"rapnb render: error: --data-dir {data_copy} is not valid: {path}:"
+                           f" {needle}" + (", not a regular file; a data file must be a plain"
+                                           " file\n" if needle.startswith("is ") else "\n"))
+    assert done.stdout == ""
+    assert not out.exists(), "nothing may be written"
+    assert os.path.lexists(path), "the user's file stays"
+
+
+def test_relative_data_dir_in_the_environment(data_copy: Path, tmp_path: Path) -> None:
+    """`cd /tmp/r && RAPNB_DATA_DIR=mydata rapnb render --sheet peru --out o` renders from
+    /tmp/r/mydata, although the kernels run in another directory (issue 17, item 1)."""
+    marker = "Measure only in mydata: relative RAPNB_DATA_DIR"
+
+    def mark(rows: list[list[str]]) -> None:
+        first_peru = next(i for i, r in enumerate(rows) if r[0] == "peru")
+        rows[first_peru][rows[0].index("measure")] = marker
+
+    _edit_csv(data_copy / "government_response.csv", mark)
+    mydata = tmp_path / "mydata"
+    data_copy.rename(mydata)
+    env = dict(os.environ, RAPNB_DATA_DIR="mydata")
+    done = subprocess.run([sys.executable, "-m", "rapnb", "render", "--sheet", "peru", "--out",
+                           "o", "--no-progress"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = tmp_path / "o"
+    assert f"<li>{marker}</li>" in (out / "sheets/peru/peru.html").read_text(encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["data_dir"] == str(mydata)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mydata", "o"]

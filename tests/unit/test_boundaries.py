@@ -253,3 +253,101 @@ def test_bundled_file_is_compact_and_canonical(build_script: ModuleType) -> None
     build_script.check(collection)
     kept = {iso3 for _, iso3, _, _ in build_script.KEEP}
     assert {f["properties"]["iso3"] for f in collection["features"]} == kept
+
+
+# --- the structural check run before a render (no geopandas) ------------------------------
+
+SQUARE = [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]
+
+
+def _collection(*features: dict) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _feature(iso3: object = "ABW", name: object = "Aruba", geometry: object = None) -> dict:
+    geometry = {"type": "Polygon", "coordinates": SQUARE} if geometry is None else geometry
+    return {"type": "Feature", "properties": {"iso3": iso3, "name": name}, "geometry": geometry}
+
+
+STRUCTURE_CASES = {
+    "truncated": ('{"type": "FeatureCollection", "features": [',
+                  "not valid JSON: Expecting value (line 1, column 44)"),
+    "not a collection": (json.dumps({"type": "Feature"}),
+                         "not a GeoJSON FeatureCollection (its type is 'Feature')"),
+    "a list": ("[]", "not a GeoJSON FeatureCollection (its type is 'list')"),
+    "no features": (json.dumps(_collection()), "no features"),
+    "lower-case iso3": (json.dumps(_collection(_feature(iso3="abw"))),
+                        "feature 1: iso3 must be three upper-case letters, got 'abw'"),
+    "no iso3": (json.dumps(_collection({"type": "Feature", "properties": {"name": "x"},
+                                        "geometry": None})),
+                "feature 1: iso3 must be three upper-case letters, got None"),
+    "duplicate iso3": (json.dumps(_collection(_feature(), _feature(iso3="CUW"), _feature())),
+                       "feature 3 (iso3 ABW): duplicate iso3 code ABW; first seen in feature 1"),
+    "no name": (json.dumps(_collection(_feature(name=""))),
+                "feature 1 (iso3 ABW): name must be a non-empty text, got ''"),
+    "a point": (json.dumps(_collection(_feature(geometry={"type": "Point",
+                                                          "coordinates": [0, 0]}))),
+                "feature 1 (iso3 ABW): the geometry must be a Polygon or MultiPolygon, got"
+                " 'Point'"),
+    "short ring": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[0, 0], [1, 1], [0, 0]]]}))),
+        "feature 1 (iso3 ABW): a ring must be a list of at least 4 positions"),
+    "open ring": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0]]]}))),
+        "feature 1 (iso3 ABW): a ring must end where it starts"),
+    "text coordinate": (json.dumps(_collection(_feature(geometry={
+        "type": "MultiPolygon", "coordinates": [[[[0, 0], [0, "1"], [1, 1], [0, 0]]]]}))),
+        "feature 1 (iso3 ABW): a position must hold finite numbers, got [0, \"1\"]"),
+    "latitude and longitude swapped": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[50, -100], [50, -99], [51, -99], [50, -100]]]}))),
+        "feature 1 (iso3 ABW): position [50, -100] is outside longitude -180..180, latitude"
+        " -90..90"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURE_CASES))
+def test_structure_check_names_file_and_feature(tmp_path: Path, case: str) -> None:
+    from rapnb.datasets.boundaries import check_boundaries_file
+
+    content, message = STRUCTURE_CASES[case]
+    path = tmp_path / BOUNDARIES_FILE
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        check_boundaries_file(path)
+    assert str(err.value) == f"{path}: {message}"
+    with pytest.raises(DataError) as loading:  # loading checks the same, first
+        boundaries(tmp_path)
+    assert str(loading.value) == f"{path}: {message}"
+
+
+def test_structure_check_accepts_the_bundled_file() -> None:
+    from rapnb.datasets.boundaries import check_boundaries_file
+
+    check_boundaries_file(bundled_data_dir() / BOUNDARIES_FILE)
+
+
+def test_validate_data_dir_checks_own_boundaries_without_geopandas(data_copy: Path) -> None:
+    import subprocess
+
+    path = data_copy / BOUNDARIES_FILE
+    path.write_text(json.dumps(_collection(_feature(iso3="abw"))), encoding="utf-8")
+    code = ("import sys\n"
+            "from rapnb.datasets.store import validate_data_dir\n"
+            "from rapnb.errors import DataError\n"
+            "try:\n"
+            f"    validate_data_dir({str(data_copy)!r})\n"
+            "except DataError as exc:\n"
+            "    print(exc)\n"
+            "print(sorted(m for m in ('pandas', 'geopandas', 'shapely') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.splitlines() == [
+        f"{path}: feature 1: iso3 must be three upper-case letters, got 'abw'", "[]"]
+
+
+def test_a_directory_named_like_the_boundaries_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / BOUNDARIES_FILE).mkdir()
+    with pytest.raises(DataError) as err:
+        boundaries(tmp_path)
+    assert str(err.value) == (f"{tmp_path / BOUNDARIES_FILE}: is a directory, not a regular"
+                              " file; a data file must be a plain file")

@@ -148,3 +148,104 @@ def test_second_render_stops_at_once_with_status_3(tmp_path: Path) -> None:
                 "wait for it or use another --out")
     assert done.stderr.strip() == expected
     assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+
+
+def test_out_where_nothing_can_be_created(capsys) -> None:
+    """/proc refuses new entries even to root, for whom os.access says yes."""
+    out = Path("/proc/rapnb-test")
+    code, _, err = run_main(["render", "--out", str(out)], capsys)
+    assert_usage_error(code, err, out, f"--out {out} cannot be created in /proc:",
+                       "No such file or directory")
+    assert err.startswith("rapnb render: error: ")
+
+
+def test_probing_out_leaves_nothing_behind(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    code, _, err = run_main(["render", "--out", str(out), "--sheet", "atlantis"], capsys)
+    assert code == 2 and "unknown sheet 'atlantis'" in err
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]
+
+
+def _deleted_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    return gone
+
+
+def test_relative_out_in_a_deleted_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys) -> None:
+    gone = _deleted_cwd(tmp_path, monkeypatch)
+    code, _, err = run_main(["render", "--out", "o"], capsys)
+    assert code == 2
+    assert err == ("rapnb render: error: --out o: the current directory no longer exists; give"
+                   " --out as an absolute path\n")
+    assert not gone.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_relative_data_dir_in_a_deleted_directory(tmp_path: Path, how: str,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys) -> None:
+    _deleted_cwd(tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    argv = ["render", "--out", str(out)]
+    if how == "option":
+        argv += ["--data-dir", "mydata"]
+    else:
+        monkeypatch.setenv("RAPNB_DATA_DIR", "mydata")
+    what = "--data-dir" if how == "option" else "$RAPNB_DATA_DIR"
+    code, _, err = run_main(argv, capsys)
+    assert_usage_error(code, err, out)
+    assert err == (f"rapnb render: error: {what} mydata: the current directory no longer"
+                   f" exists; give {what} as an absolute path\n")
+
+
+def test_absolute_paths_work_in_a_deleted_directory(tmp_path: Path, data_copy: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _deleted_cwd(tmp_path, monkeypatch)
+    jobs, out, data_dir = cli.plan_jobs(parse(["--out", str(tmp_path / "o"), "--data-dir",
+                                               str(data_copy), "--sheet", "peru"]))
+    assert (out, data_dir) == (tmp_path / "o", data_copy)
+    assert [j.parameters for j in jobs] == [{"sheet": "peru", "data_dir": str(data_copy)}]
+
+
+def test_relative_data_dir_from_the_environment_is_made_absolute(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernels run in another directory: they get the absolute path (issue 17, item 1)."""
+    monkeypatch.chdir(data_copy.parent)
+    monkeypatch.setenv("RAPNB_DATA_DIR", data_copy.name)
+    jobs, _, data_dir = cli.plan_jobs(parse(["--out", str(tmp_path / "o"), "--sheet", "peru",
+                                             "--overview"]))
+    assert data_dir == data_copy.resolve() and data_dir.is_absolute()
+    assert [j.parameters.get("data_dir") for j in jobs] == [str(data_copy.resolve())] * 2
+
+
+def test_missing_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAPNB_DATA_DIR", "nowhere")
+    out = tmp_path / "out"
+    code, _, err = run_main(["render", "--out", str(out)], capsys)
+    assert_usage_error(code, err, out)
+    assert err == f"rapnb render: error: $RAPNB_DATA_DIR {tmp_path / 'nowhere'} does not exist\n"
+
+
+def test_non_ascii_out_in_an_ascii_locale(tmp_path: Path) -> None:
+    """LC_ALL=C without Python's UTF-8 mode: the path's bytes are not text in that locale."""
+    out = os.fsencode(tmp_path) + "/ñandú".encode()
+    env = dict(os.environ, LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    done = subprocess.run([sys.executable, "-m", "rapnb", "render", "--out", out],
+                          capture_output=True, timeout=60, env=env)
+    assert done.returncode == 2
+    shown = os.fsencode(tmp_path).decode() + "/\\xc3\\xb1and\\xc3\\xba"
+    assert done.stderr.decode("ascii") == (
+        f"rapnb render: error: --out {shown}: the path is not valid text in this locale's"
+        " encoding (ascii); use a UTF-8 locale (e.g. LC_ALL=C.UTF-8, or PYTHONUTF8=1) or a path"
+        " in ASCII\n")
+    assert list(tmp_path.iterdir()) == []

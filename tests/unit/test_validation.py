@@ -149,3 +149,42 @@ def test_checking_a_data_dir_does_not_import_pandas() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["15", "False"]
+
+
+@pytest.mark.parametrize("reserved", ["tables", "regional_overview"])
+def test_reserved_sheet_ids_are_refused(data_copy: Path, reserved: str) -> None:
+    path = data_copy / "sheets.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    row = next(i for i, r in enumerate(rows) if r[0] == "peru")
+    _set_cell(path, row, "sheet_id", reserved)
+    with pytest.raises(DataError) as err:
+        rapnb.sheets(data_dir=data_copy)
+    assert str(err.value) == (
+        f"{path}, row {row} (line {row + 1}), field 'sheet_id': {reserved!r} is reserved: rapnb"
+        " names its own outputs 'regional_overview', 'tables'; choose another id")
+
+
+def test_reserved_sheet_ids_are_the_names_of_the_renders_own_jobs() -> None:
+    from rapnb.build.jobs import OVERVIEW, TABLES
+    from rapnb.datasets.schema import RESERVED_SHEET_IDS
+
+    assert set(RESERVED_SHEET_IDS) == {OVERVIEW, TABLES}
+
+
+def test_the_data_package_refuses_reserved_sheet_ids_too() -> None:
+    """Other tools validating with datapackage.json (frictionless) refuse them as well."""
+    import re
+
+    from rapnb.datasets.store import datapackage
+
+    patterns = {field["constraints"]["pattern"]
+                for resource in datapackage()["resources"]
+                for field in resource.get("schema", {}).get("fields", [])
+                if field["name"] == "sheet_id"}
+    assert len(patterns) == 1
+    (pattern,) = patterns
+    for refused in ("tables", "regional_overview", "Peru", "peru-2019", ""):
+        assert not re.fullmatch(pattern, refused), refused
+    for accepted in ("peru", "tables_old", "my_tables", "regional", "overview"):
+        assert re.fullmatch(pattern, accepted), accepted

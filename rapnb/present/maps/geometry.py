@@ -21,13 +21,15 @@ if TYPE_CHECKING:
 CLIP_MARGIN = 1.0  # degrees kept beyond the view (cut by the projection) so no seam shows
 
 
-def boundaries_key(ctx: Where) -> tuple[str, int, int]:
-    """Cache key of the boundaries file a data directory resolves to (path, mtime, size)."""
-    from rapnb.datasets.boundaries import boundaries_path
+BoundariesKey = tuple[str, tuple[object, ...]]
 
-    path = boundaries_path(ctx)
-    stat = path.stat()
-    return str(path), stat.st_mtime_ns, stat.st_size
+
+def boundaries_key(ctx: Where) -> BoundariesKey:
+    """Cache key of the boundaries file a data directory resolves to: its path and stamp
+    (any change of the file gives another key)."""
+    from rapnb.datasets.boundaries import boundaries_key as key
+
+    return key(ctx)
 
 
 def _ring(coords: Any, clockwise: bool) -> list[list[float]] | None:
@@ -125,7 +127,7 @@ def geojson_features(
 
 
 @functools.lru_cache(maxsize=64)
-def prepared_json(key: tuple[str, int, int], extent: Extent, tolerance: float) -> str:
+def prepared_json(key: BoundariesKey, extent: Extent, tolerance: float) -> str:
     """The base features of one extent as a JSON string (immutable, hence safe to cache)."""
     from pathlib import Path
 
@@ -182,7 +184,7 @@ class _Shapes(Mapping[str, Shape]):
 
 
 @functools.lru_cache(maxsize=8)
-def country_shapes(key: tuple[str, int, int]) -> _Shapes:
+def country_shapes(key: BoundariesKey) -> _Shapes:
     """The :data:`Shape` of every country of the boundaries file `key` names."""
     from pathlib import Path
 
