@@ -52,12 +52,13 @@ def file_entry(path: Path) -> dict[str, Any]:
 
 
 def data_files(data_dir: Path) -> dict[str, str]:
-    """sha256 of every file of a data directory, by path relative to it."""
-    return {
-        path.relative_to(data_dir).as_posix(): sha256_file(path)
-        for path in sorted(data_dir.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
-    }
+    """sha256 of the data files of a data directory (the data package's resources that it
+    holds), by name: other files there are the user's and play no part."""
+    from rapnb.datasets.store import datapackage
+
+    names = [r["path"] for r in datapackage()["resources"]]
+    return {name: sha256_file(data_dir / name) for name in sorted(names)
+            if (data_dir / name).is_file()}
 
 
 def fingerprint(files: dict[str, str]) -> str:

@@ -182,8 +182,8 @@ class _Renderer:
         self.reasons: dict[str, str] = {}
         self.skipped: set[str] = set()
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
-        if data_dir is not None:
-            self.env[DATA_DIR_ENV] = str(data_dir)
+        if data_dir is not None or os.environ.get(DATA_DIR_ENV):
+            self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
 
     # ------------------------------------------------------------ what to render
 
