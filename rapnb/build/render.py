@@ -32,7 +32,7 @@ from typing import Any
 from rapnb import __version__
 from rapnb.build import manifest
 from rapnb.build.atomic import fsync_dir
-from rapnb.build.jobs import TABLES, Job, RenderReport, Result
+from rapnb.build.jobs import TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -156,7 +156,7 @@ class _Renderer:
         before = manifest.previous_entry(self.previous, result.name)
         failed_rel = f"{FAILED_DIR}/{result.name}.ipynb"
         job = self.jobs.get(result.name)
-        owned = [job.folder] if job is not None else ["rap_tables.xlsx", "hxl"]
+        owned = [job.folder] if job is not None else list(TABLE_OUTPUTS)
         if result.ok:
             _install(staged, self.out, result.files)
             stale = [r for r in before.get("files", []) if r not in result.files]
@@ -223,7 +223,7 @@ def render(
     progress: bool = True,
     wait: bool = False,
 ) -> RenderReport:
-    """Render `jobs` (and the workbook and HXL CSVs if `tables`) into `out`.
+    """Render `jobs` (and the workbook, HXL CSVs and HDX files if `tables`) into `out`.
 
     `data_dir` (else $RAPNB_DATA_DIR, else the bundled data) is what the kernels and the tables
     read; pass it in the jobs' parameters too (report_jobs does). At most `workers` notebooks

@@ -52,6 +52,14 @@ FIXED_TIME = dt.datetime(2018, 4, 1)
 FUNDING_SHEET = "funding_table"
 FUNDING_TOTALS = "funding_table_totals"
 """The HXL CSV of the funding table's TOTAL row (the workbook keeps it in its table)."""
+DERIVED_DESCRIPTIONS = {
+    FUNDING_SHEET: "The funding table as the plan prints it (rapnb.funding_table()): offices"
+    " with the plan's row labels, components in USD, the computed total_usd beside the plan's"
+    " stated_total_usd, the computed share_pct beside the plan's stated_share_pct.",
+    FUNDING_TOTALS: "The funding table's TOTAL row, apart from the office rows: column sums and"
+    " the computed grand total (USD 32,326,043) beside the plan's stated one (USD 32,326,041).",
+}
+"""What the two tables derived from the data (not in the data package) hold."""
 README_SHEET = "README"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these could run as a formula in a spreadsheet."""
@@ -216,12 +224,9 @@ def _readme_rows(tables: Sequence[Table]) -> list[tuple[str, str, str]]:
                      f" Licence: {src['licence']}"))
     for table in tables:
         if table.name == FUNDING_SHEET:
-            text = ("The funding table as the plan prints it (rapnb.funding_table()):"
-                    " offices with the plan's row labels, components in USD, the computed"
-                    " total_usd beside the plan's stated_total_usd, the computed share_pct beside"
-                    " the plan's stated_share_pct, and a TOTAL row (in the HXL CSVs the TOTAL"
-                    " row is published apart, in funding_table_totals.csv). The plan's own"
-                    " totals are kept, not corrected: see rapnb.reconcile().")
+            text = (f"{DERIVED_DESCRIPTIONS[FUNDING_SHEET]} Its last row is the TOTAL row (in"
+                    " the HXL CSVs it is published apart, in funding_table_totals.csv). The"
+                    " plan's own totals are kept, not corrected: see rapnb.reconcile().")
         else:
             resource = resources[table.name]
             sources = "; ".join(s["title"] for s in resource.get("sources", []))
@@ -274,7 +279,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-class _FixedTimeZipFile(zipfile.ZipFile):
+class FixedTimeZipFile(zipfile.ZipFile):
     """A ZipFile whose entries carry FIXED_TIME, not the current time or a file's mtime."""
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
@@ -322,7 +327,7 @@ def write_workbook(path: PathLike, data_dir: DataDir = None) -> Path:
 
     target = Path(path)
     with atomic_path(target) as tmp:
-        with _FixedTimeZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        with FixedTimeZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).write_data()
     return target
 
