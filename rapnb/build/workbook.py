@@ -98,13 +98,14 @@ class Table:
 
 
 def _funding_columns() -> list[Column]:
-    """The funding table's columns; computed and stated totals carry distinct attributes, so no
-    column's hashtag (as a pattern) matches another value column."""
+    """The funding table's columns. `#value+funding+required+usd` selects the five components
+    (their sum is the row's total), never a total; the computed and the stated total carry
+    distinct attributes, so no column's hashtag (as a pattern) matches another value column."""
     columns = [Column("implementing_office", "#org+impl+name+printed")]
     columns += [Column(c, f"#value+funding+required+usd+{c}", USD_FORMAT) for c in COMPONENTS]
     columns += [
-        Column("total_usd", "#value+funding+required+usd+total+computed", USD_FORMAT),
-        Column("stated_total_usd", "#value+funding+required+usd+total+stated", USD_FORMAT),
+        Column("total_usd", "#value+total+usd+computed", USD_FORMAT),
+        Column("stated_total_usd", "#value+total+usd+stated", USD_FORMAT),
         Column("share_pct", "#value+funding+required+pct+computed", PERCENT_FORMAT),
         Column("stated_share_pct", "#value+funding+required+pct+stated", PERCENT_FORMAT),
     ]

@@ -91,8 +91,14 @@ def test_the_issues_patterns_select_one_column(hxl_dir: Path) -> None:
     assert matching("funding.csv", "#value+funding+required") == ["amount_usd"]
     assert matching("residence_permits.csv", "#indicator+permits") == ["permits"]
     assert matching("key_figures.csv", "#date") == ["period_start", "period_end"]
-    assert matching("funding_table.csv", "#value+total") == ["total_usd", "stated_total_usd"]
-    assert matching("funding_table.csv", "#value+total+stated") == ["stated_total_usd"]
+    components = ["data_production", "capacity_coordination", "direct_assistance",
+                  "socioeconomic_integration", "evaluation"]
+    for name in ("funding_table.csv", "funding_table_totals.csv"):
+        # summing what this pattern selects gives the row's total once, never twice
+        assert matching(name, "#value+funding+required+usd") == components
+        assert matching(name, "#value+total+usd+computed") == ["total_usd"]
+        assert matching(name, "#value+total+stated") == ["stated_total_usd"]
+        assert matching(name, "#value+pct+stated") == ["stated_share_pct"]
 
 
 TOTALS_ONLY = {"funding_table_totals.csv", "funding_stated.csv"}
@@ -119,8 +125,7 @@ def test_the_totals_file_has_the_plans_stated_and_computed_totals(hxl_dir: Path)
     assert total["stated_total_usd"] == "32326041"  # the plan's stated total
     assert total["total_usd"] == "32326043"  # the sum of its 80 cells
     assert total["evaluation"] == "164780" and total["capacity_coordination"] == "8013792"
-    assert dict(zip(header, tags, strict=True))["stated_total_usd"] == (
-        "#value+funding+required+usd+total+stated")
+    assert dict(zip(header, tags, strict=True))["stated_total_usd"] == "#value+total+usd+stated"
     offices = _rows(hxl_dir / "funding_table.csv")[2:]
     column = header.index("total_usd")
     assert sum(int(r[column]) for r in offices) == int(total["total_usd"])
