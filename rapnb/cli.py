@@ -18,17 +18,19 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 RENDER_HELP = """\
 Render the regional overview and the country/subregional sheets with papermill (each on a
 fresh kernel, run by --jobs worker processes), export each to HTML (no scripts, no network)
-and its charts to SVG and PNG, and write rap_tables.xlsx, hxl/*.csv and manifest.json.
+and its charts to SVG and PNG, and write rap_tables.xlsx, hxl/*.csv, hdx_dataset.json,
+rap_datapackage.zip and manifest.json.
 
 Which notebooks: with neither --sheet nor --overview, the overview and all 15 sheets. Otherwise
 only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colombia --overview`
-adds the overview, `--overview` alone renders only the overview. The workbook and HXL CSVs are
-written by every render; entries of notebooks not rendered stay in the manifest.
+adds the overview, `--overview` alone renders only the overview. The workbook, HXL CSVs and HDX
+files are written by every render; entries of notebooks not rendered stay in the manifest.
 
 Output layout (in --out):
   regional_overview/regional_overview.ipynb|.html, regional_overview/figures/<id>.svg|.png
   sheets/<sheet>/<sheet>.ipynb|.html, sheets/<sheet>/figures/<id>.svg|.png
-  rap_tables.xlsx, hxl/*.csv, manifest.json, failed/<name>.ipynb (failed notebooks only)
+  rap_tables.xlsx, hxl/*.csv, hdx_dataset.json, rap_datapackage.zip, manifest.json,
+  failed/<name>.ipynb (failed notebooks only)
 
 Only what changed is rendered: a notebook whose fingerprint (its source, parameters, the data it
 read, rapnb's code, the installed packages) is unchanged and whose outputs are intact is skipped;

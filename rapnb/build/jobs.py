@@ -14,7 +14,13 @@ OVERVIEW = "regional_overview"
 OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
 SHEET_NOTEBOOK = "country_sheet.ipynb"
 TABLES = "tables"
-"""The name of the task that writes the workbook and the HXL CSVs."""
+"""The name of the task that writes the workbook, the HXL CSVs and the HDX files."""
+WORKBOOK_FILE = "rap_tables.xlsx"
+HXL_DIR = "hxl"
+HDX_FILE = "hdx_dataset.json"
+PACKAGE_ZIP = "rap_datapackage.zip"
+TABLE_OUTPUTS = (WORKBOOK_FILE, HXL_DIR, HDX_FILE, PACKAGE_ZIP)
+"""What the tables task writes into the output directory (files, and the HXL folder)."""
 
 
 @dataclass(frozen=True)

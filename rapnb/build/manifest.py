@@ -13,7 +13,8 @@ Layout (keys sorted, paths relative to the output directory, POSIX separators):
                           "fingerprint",
                           "rendered_from": {"rapnb_version", "git_commit", "data_dir",
                                             "data_sha256"}}},
-     "tables": {... the same for rap_tables.xlsx and hxl/*.csv ...} | absent,
+     "tables": {... the same for rap_tables.xlsx, hxl/*.csv, hdx_dataset.json and
+                rap_datapackage.zip ...} | absent,
      "files": {path: {"sha256", "size"}}}
 
 An entry for a notebook not rendered this time (skipped as unchanged, or not asked for) is carried

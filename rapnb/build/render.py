@@ -33,7 +33,7 @@ from typing import Any
 from rapnb import __version__
 from rapnb.build import fingerprint, manifest
 from rapnb.build.atomic import fsync_dir
-from rapnb.build.jobs import OVERVIEW, TABLES, Job, RenderReport, Result
+from rapnb.build.jobs import OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -119,8 +119,7 @@ class ForeignFilesError(RuntimeError):
             "render into another --out, or add --overwrite to replace them")
 
 
-OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, "rap_tables.xlsx", "hxl", "sheets", OVERVIEW,
-                 FAILED_DIR)
+OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, *TABLE_OUTPUTS, "sheets", OVERVIEW, FAILED_DIR)
 """The names rapnb writes at the top of an output directory."""
 
 
@@ -268,7 +267,7 @@ class _Renderer:
         before = manifest.previous_entry(self.previous, result.name)
         failed_rel = f"{FAILED_DIR}/{result.name}.ipynb"
         job = self.jobs.get(result.name)
-        owned = [job.folder] if job is not None else ["rap_tables.xlsx", "hxl"]
+        owned = [job.folder] if job is not None else list(TABLE_OUTPUTS)
         new = result.files if result.ok else [result.failed_notebook or ""]
         for rel in filter(None, new):
             self.hashes[rel] = manifest.file_entry(staged / rel)
@@ -358,7 +357,7 @@ def render(
     force: bool = False,
     overwrite: bool = False,
 ) -> RenderReport:
-    """Render `jobs` (and the workbook and HXL CSVs if `tables`) into `out`.
+    """Render `jobs` (and the workbook, HXL CSVs and HDX files if `tables`) into `out`.
 
     A job whose fingerprint (`rapnb.build.fingerprint`) is unchanged since the last render and
     whose outputs are intact is skipped, unless `force`. `data_dir` (else $RAPNB_DATA_DIR, else

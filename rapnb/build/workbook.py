@@ -3,18 +3,20 @@
 `write_workbook(path)` writes an .xlsx with a sheet "funding_table" (the funding table as the plan
 prints it, `rapnb.tables.funding_table()`), one sheet per tabular resource of the data package in
 the package's order, and a "README" sheet (title, sources and licences, generation note).
-`write_hxl_csvs(folder)` writes `funding_table.csv` and one CSV per dataset, each with the column
-names, then a row of HXL hashtags (https://hxlstandard.org/), then the data.
+`write_hxl_csvs(folder)` writes `funding_table.csv` (the offices' rows), `funding_table_totals.csv`
+(its TOTAL row, published apart so that no tagged table mixes totals with data rows) and one CSV
+per dataset, each with the column names, then a row of HXL hashtags (https://hxlstandard.org/),
+then the data. Every file passes libhxl's `hxlvalidate` with no error and no warning, and no
+numeric column's full hashtag, read as a pattern, matches another numeric column of its table.
 
-Both are safe to open in a spreadsheet and safe to rerun:
+The workbook is for spreadsheets, the CSVs are for machines; both are safe to rerun:
 
 * Formula injection. In the workbook every text cell is stored as text (`data_type "s"`, never a
   formula, never an error code), and text starting with `=`, `+`, `-`, `@`, tab or CR also gets
-  Excel's quote-prefix style, so editing the cell keeps it text. In the CSVs such text is
-  written with a leading single quote (`'=HYPERLINK(...)`, `'-`), the usual neutralisation (see
-  OWASP "CSV Injection"); numbers are never quoted, so -27.1 stays the number -27.1. A consumer
-  that wants the original text back strips one leading `'` from text cells whose next character
-  is one of those. The CSVs are an export, not the data package: `data/*.csv` stay unaltered.
+  Excel's quote-prefix style, so editing the cell keeps it text. The CSVs carry every value
+  exactly as the data has it (no leading `'` is added, so a value that starts with `'` is that
+  value): they are for HXL tools, pandas and HDX, not to be opened in a spreadsheet; open the
+  workbook instead. The CSVs are an export, not the data package: `data/*.csv` stay unaltered.
 * File names come from the data package's table names only, never from data values.
 * Every file is written atomically (`rapnb.atomic`): a failed write leaves the previous file.
   `write_hxl_csvs` loads every table before writing the first file, so invalid data writes
@@ -48,6 +50,16 @@ FIXED_TIME = dt.datetime(2018, 4, 1)
 """The workbook's created/modified time and the zip entries' date (the plan's month)."""
 
 FUNDING_SHEET = "funding_table"
+FUNDING_TOTALS = "funding_table_totals"
+"""The HXL CSV of the funding table's TOTAL row (the workbook keeps it in its table)."""
+DERIVED_DESCRIPTIONS = {
+    FUNDING_SHEET: "The funding table as the plan prints it (rapnb.funding_table()): offices"
+    " with the plan's row labels, components in USD, the computed total_usd beside the plan's"
+    " stated_total_usd, the computed share_pct beside the plan's stated_share_pct.",
+    FUNDING_TOTALS: "The funding table's TOTAL row, apart from the office rows: column sums and"
+    " the computed grand total (USD 32,326,043) beside the plan's stated one (USD 32,326,041).",
+}
+"""What the two tables derived from the data (not in the data package) hold."""
 README_SHEET = "README"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these could run as a formula in a spreadsheet."""
@@ -86,12 +98,15 @@ class Table:
 
 
 def _funding_columns() -> list[Column]:
+    """The funding table's columns. `#value+funding+required+usd` selects the five components
+    (their sum is the row's total), never a total; the computed and the stated total carry
+    distinct attributes, so no column's hashtag (as a pattern) matches another value column."""
     columns = [Column("implementing_office", "#org+impl+name+printed")]
     columns += [Column(c, f"#value+funding+required+usd+{c}", USD_FORMAT) for c in COMPONENTS]
     columns += [
-        Column("total_usd", "#value+funding+required+usd+total", USD_FORMAT),
-        Column("stated_total_usd", "#value+funding+required+usd+total+stated", USD_FORMAT),
-        Column("share_pct", "#value+funding+required+pct", PERCENT_FORMAT),
+        Column("total_usd", "#value+total+usd+computed", USD_FORMAT),
+        Column("stated_total_usd", "#value+total+usd+stated", USD_FORMAT),
+        Column("share_pct", "#value+funding+required+pct+computed", PERCENT_FORMAT),
         Column("stated_share_pct", "#value+funding+required+pct+stated", PERCENT_FORMAT),
     ]
     return columns
@@ -210,11 +225,9 @@ def _readme_rows(tables: Sequence[Table]) -> list[tuple[str, str, str]]:
                      f" Licence: {src['licence']}"))
     for table in tables:
         if table.name == FUNDING_SHEET:
-            text = ("The funding table as the plan prints it (rapnb.tables.funding_table()):"
-                    " offices with the plan's row labels, components in USD, the computed"
-                    " total_usd beside the plan's stated_total_usd, the computed share_pct beside"
-                    " the plan's stated_share_pct, and a TOTAL row. The plan's own totals are"
-                    " kept, not corrected: see rapnb.reconcile().")
+            text = (f"{DERIVED_DESCRIPTIONS[FUNDING_SHEET]} Its last row is the TOTAL row (in"
+                    " the HXL CSVs it is published apart, in funding_table_totals.csv). The"
+                    " plan's own totals are kept, not corrected: see rapnb.reconcile().")
         else:
             resource = resources[table.name]
             sources = "; ".join(s["title"] for s in resource.get("sources", []))
@@ -227,9 +240,9 @@ def _readme_rows(tables: Sequence[Table]) -> list[tuple[str, str, str]]:
         ("note", "missing values", "Missing values (N.A. in the plan) are empty cells, never 0."),
         ("note", "text cells",
          "Every text cell is stored as text, never as a formula, even if it starts with"
-         " =, +, -, @, tab or CR. In the HXL CSVs such text is written with a leading ' (strip"
-         " one to get the original text); numbers are never quoted."),
-        ("note", "hxl", "HXL hashtags per column: write_hxl_csvs() in rapnb.workbook."),
+         " =, +, -, @, tab or CR. This workbook is for spreadsheets; the HXL CSVs are for"
+         " machines and carry every value exactly as the data has it."),
+        ("note", "hxl", "HXL hashtags per column: write_hxl_csvs() in rapnb.build.workbook."),
     ]
     return rows
 
@@ -267,7 +280,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-class _FixedTimeZipFile(zipfile.ZipFile):
+class FixedTimeZipFile(zipfile.ZipFile):
     """A ZipFile whose entries carry FIXED_TIME, not the current time or a file's mtime."""
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: int | None = None,
@@ -315,7 +328,7 @@ def write_workbook(path: PathLike, data_dir: DataDir = None) -> Path:
 
     target = Path(path)
     with atomic_path(target) as tmp:
-        with _FixedTimeZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        with FixedTimeZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).write_data()
     return target
 
@@ -325,7 +338,7 @@ def write_workbook(path: PathLike, data_dir: DataDir = None) -> Path:
 
 
 def _csv_cell(value: Any) -> str:
-    """A value as CSV text; text that could run as a formula gets a leading `'`."""
+    """A value as CSV text, exactly as the data has it (no formula escape: see the module)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -334,8 +347,7 @@ def _csv_cell(value: Any) -> str:
         return repr(value)  # shortest text that reads back as the same float: 6.0, -27.1
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    return "'" + text if _formula_like(text) else text
+    return str(value)
 
 
 def _csv_field(text: str) -> str:
@@ -357,14 +369,37 @@ def _file_name(name: str) -> str:
     return f"{name}.csv"
 
 
+def _hxl_tables(tables: Sequence[Table]) -> list[Table]:
+    """The tables for the HXL CSVs: the funding table's TOTAL row goes to a table of its own."""
+    from rapnb.derived.funding import TOTAL_LABEL
+
+    out: list[Table] = []
+    for table in tables:
+        if table.name != FUNDING_SHEET:
+            out.append(table)
+            continue
+        data = [row for row in table.rows if row[0] != TOTAL_LABEL]
+        totals = [row for row in table.rows if row[0] == TOTAL_LABEL]
+        label = Column("row_as_printed", "#meta+row+printed")
+        out.append(Table(table.name, table.columns, data))
+        out.append(Table(FUNDING_TOTALS, [label, *table.columns[1:]], totals))
+    return out
+
+
+def hxl_file_names() -> list[str]:
+    """The names of the files `write_hxl_csvs` writes, in its order (no data is loaded)."""
+    return [_file_name(n) for n in [FUNDING_SHEET, FUNDING_TOTALS, *table_names()]]
+
+
 def write_hxl_csvs(folder: PathLike, data_dir: DataDir = None) -> list[Path]:
-    """Write `funding_table.csv` and one `<table>.csv` per dataset into `folder`; return paths.
+    """Write `funding_table.csv`, `funding_table_totals.csv` and one `<table>.csv` per dataset
+    into `folder`; return their paths.
 
     Each file: the column names, then the HXL hashtag row (from the fields' `hxl` in the data
-    package), then the data; UTF-8, `\\n` line ends. Text starting with =, +, -, @, tab or CR is
-    written with a leading `'`; numbers are written as numbers.
+    package), then the data; UTF-8, `\\n` line ends. Values are written as the data has them:
+    text as text (never escaped), numbers as numbers, missing values as empty cells.
     """
-    tables = _collect(data_dir)
+    tables = _hxl_tables(_collect(data_dir))
     out = Path(folder)
     names = [_file_name(t.name) for t in tables]
     return [atomic_write_text(out / n, _csv_text(t)) for n, t in zip(names, tables, strict=True)]

@@ -144,13 +144,19 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
 
 
 def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
-    """Write the workbook and the HXL CSVs into `work/out`."""
+    """Write the workbook, the HXL CSVs, the HDX metadata and the zipped data package into
+    `work/out`."""
+    from rapnb.build.jobs import HDX_FILE, HXL_DIR, PACKAGE_ZIP, WORKBOOK_FILE
+    from rapnb.build.publish import write_datapackage_zip, write_hdx_dataset
     from rapnb.build.workbook import write_hxl_csvs, write_workbook
 
     staged = work / "out"
     try:
-        write_workbook(staged / "rap_tables.xlsx", task.data_dir)
-        write_hxl_csvs(staged / "hxl", task.data_dir)
+        write_workbook(staged / WORKBOOK_FILE, task.data_dir)
+        csvs = write_hxl_csvs(staged / HXL_DIR, task.data_dir)
+        write_datapackage_zip(staged / PACKAGE_ZIP, task.data_dir)
+        write_hdx_dataset(staged / HDX_FILE, [p.relative_to(staged) for p in csvs],
+                          task.data_dir)
     except Exception as exc:
         return TaskOutcome("failed", [], one_line(f"{type(exc).__name__}: {exc}"))
     files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")

@@ -101,3 +101,9 @@ def stocks(data_dir: DataDir = None) -> pd.DataFrame:
 def flow_statements(data_dir: DataDir = None) -> pd.DataFrame:
     """What the text beside Figure 2 says per country: `iso3, position, statement`."""
     return load_table("flow_statements", data_dir)
+
+
+def curated_errata(data_dir: DataDir = None) -> pd.DataFrame:
+    """The plan's textual slips typed in from its text (`data/errata.csv`): `erratum_id, kind,
+    section, quote, note, source_ref`. `rapnb.errata()` adds the computed ones."""
+    return load_table("errata", data_dir)

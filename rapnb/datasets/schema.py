@@ -31,6 +31,15 @@ RESERVED_SHEET_IDS = ("regional_overview", "tables")
 """Names a render gives its own jobs (the overview notebook, the workbook and HXL task), so no
 sheet may have them (a test checks them against `rapnb.build.jobs`)."""
 _NOT_RESERVED = "".join(f"(?!{name}$)" for name in RESERVED_SHEET_IDS)
+PERIOD_PATTERN = "^[0-9]{4}(-[0-9]{2})?$"
+CURATED_ERRATA_KINDS = [
+    "typo",
+    "truncated_sentence",
+    "date_missing_year",
+    "number_format",
+    "heading",
+]
+"""Kinds of textual slip typed into data/errata.csv; rapnb.errata() computes three more."""
 
 FIELDS: dict[str, dict[str, Any]] = {
     "sheet_id": {
@@ -128,7 +137,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "amount_as_printed": {
         "type": "string",
         "description": "The cell exactly as printed ('.' is the thousands separator; '-' is none).",
-        "hxl": "#value+funding+required+printed",
+        "hxl": "#meta+printed",
         "constraints": {"required": True},
     },
     "scope": {
@@ -250,7 +259,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "permits_as_printed": {
         "type": "string",
         "description": "The cell exactly as printed (N.A. kept).",
-        "hxl": "#indicator+permits+printed",
+        "hxl": "#meta+printed",
         "constraints": {"required": True},
     },
     "figure_id": {
@@ -268,7 +277,21 @@ FIELDS: dict[str, dict[str, Any]] = {
     "period": {
         "type": "string",
         "description": "Period the number refers to, as stated (a year, a range, or empty).",
-        "hxl": "#date",
+        "hxl": "#meta+period",
+    },
+    "period_start": {
+        "type": "string",
+        "description": "First year or month of `period` (ISO 8601: YYYY or YYYY-MM); empty when"
+        " the plan states no period.",
+        "hxl": "#date+start",
+        "constraints": {"pattern": PERIOD_PATTERN},
+    },
+    "period_end": {
+        "type": "string",
+        "description": "Last year or month of `period` (ISO 8601: YYYY or YYYY-MM); equal to"
+        " period_start for a single year.",
+        "hxl": "#date+end",
+        "constraints": {"pattern": PERIOD_PATTERN},
     },
     "key_measure": {
         "type": "string",
@@ -323,6 +346,31 @@ FIELDS: dict[str, dict[str, Any]] = {
         "type": "string",
         "description": "Note on the value.",
         "hxl": "#meta+note",
+    },
+    "erratum_id": {
+        "type": "string",
+        "description": "Stable slug of a textual slip of the plan.",
+        "hxl": "#meta+id",
+        "constraints": {"required": True, "pattern": "^[a-z0-9_]+$"},
+    },
+    "erratum_kind": {
+        "type": "string",
+        "description": "Kind of slip: typo, truncated_sentence, date_missing_year, number_format"
+        " or heading.",
+        "hxl": "#meta+kind",
+        "constraints": {"required": True, "enum": CURATED_ERRATA_KINDS},
+    },
+    "section": {
+        "type": "string",
+        "description": "Where the slip is: the plan's section, table or country sheet.",
+        "hxl": "#meta+section",
+        "constraints": {"required": True},
+    },
+    "quote": {
+        "type": "string",
+        "description": "The words exactly as printed (line breaks joined with a space).",
+        "hxl": "#description+quote",
+        "constraints": {"required": True},
     },
     "source_ref": {
         "type": "string",
@@ -455,7 +503,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "key_figures": {
         "description": "Every number the plan's narrative states, with the sentence it comes from.",
         "fields": [_field("figure_id"), _field("iso3", constraints=OPTIONAL),
-                   _field("geography"), _field("period"), _field("measure", of="key_measure"),
+                   _field("geography"), _field("period"), _field("period_start"),
+                   _field("period_end"), _field("measure", of="key_measure"),
                    _field("value"), _field("unit"), _field("qualifier"),
                    _field("statement"), _field("source_ref")],
         "primaryKey": ["figure_id"],
@@ -478,6 +527,18 @@ TABLES: dict[str, dict[str, Any]] = {
                    _field("confidence"), _field("source"), _field("note")],
         "primaryKey": ["geography", "year"],
         "sources": [TRENDS, PLAN],
+    },
+    "errata": {
+        "description": "The plan's textual slips, as printed and never corrected: typos, a"
+        " truncated sentence, dates without a year, inconsistent number formats and headings."
+        " rapnb.errata() adds the ones computed from the other tables.",
+        "fields": [_field("erratum_id"), _field("kind", of="erratum_kind"), _field("section"),
+                   _field("quote"), _field("note", constraints={"required": True},
+                          description="What the slip is and its likely reading (never applied"
+                          " to the data)."),
+                   _field("source_ref")],
+        "primaryKey": ["erratum_id"],
+        "sources": [PLAN],
     },
 }
 

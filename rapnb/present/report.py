@@ -9,6 +9,7 @@ from rapnb.context import Where, as_context
 from rapnb.datasets import loaders
 from rapnb.datasets.schema import COMPONENTS
 from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
+from rapnb.derived.errata import errata
 from rapnb.derived.funding import funding_table
 from rapnb.derived.reconcile import reconcile
 from rapnb.derived.sheets import SheetInfo, sheet_info
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "NA", "Markdown", "SheetInfo", "bullets", "coverage_table", "escape",
+    "NA", "Markdown", "SheetInfo", "bullets", "coverage_table", "errata_table", "escape",
     "funding_table_display", "government_measures", "optional",
     "outcomes_table", "overview_headline", "permits_table", "reconcile_table", "setup",
     "sheet_activities_table", "sheet_countries", "sheet_funding_table", "sheet_heading",
@@ -270,6 +271,16 @@ def reconcile_table(ctx: Where = None) -> pd.DataFrame:
     )[["table", "item", "check", "unit", "Stated", "Computed", "Difference", "note"]].rename(
         columns={"table": "Table", "item": "Item", "check": "Check", "unit": "Unit",
                  "note": "Note"})
+
+
+def errata_table(ctx: Where = None) -> pd.DataFrame:
+    """The plan's textual slips (`rapnb.errata()`), one row each, grouped by kind: where, the
+    words as printed and the note (a DataFrame: its HTML display escapes the text)."""
+    found = errata(ctx)
+    kinds = [str(k).replace("_", " ").capitalize() for k in found["kind"]]
+    return found.assign(Kind=kinds).rename(
+        columns={"section": "Where", "quote": "As printed", "note": "Note"}
+    )[["Kind", "Where", "As printed", "Note"]].set_index("Kind")
 
 
 def sources_footer(extra: list[str] | None = None) -> Markdown:

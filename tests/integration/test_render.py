@@ -102,6 +102,7 @@ def test_first_render_writes_the_layout(stub_renders) -> None:
                     "figures/stub_points.png"):
             assert f"sheets/{name}/{rel}" in files
     assert "rap_tables.xlsx" in files and "hxl/funding.csv" in files
+    assert "hdx_dataset.json" in files and "rap_datapackage.zip" in files
     assert "failed/gamma.ipynb" in files and "sheets/gamma/gamma.html" not in files
     assert "rapnb render" in stderr  # the tqdm progress bar
     assert re.search(r"^alpha\s+rendered\s+\d+\.\d\s+not rendered before$", stdout, re.M)
@@ -398,7 +399,8 @@ def test_real_notebooks_render(real_render) -> None:
                 "regional_overview/regional_overview.html",
                 "sheets/colombia/colombia.ipynb", "sheets/colombia/colombia.html",
                 "sheets/regional/regional.ipynb", "sheets/regional/regional.html",
-                "rap_tables.xlsx", "hxl/funding.csv", "manifest.json"):
+                "rap_tables.xlsx", "hxl/funding.csv", "hxl/funding_table_totals.csv",
+                "hdx_dataset.json", "rap_datapackage.zip", "manifest.json"):
         assert (out / rel).is_file(), rel
     for folder in ("regional_overview", "sheets/colombia", "sheets/regional"):
         svgs = sorted((out / folder / "figures").glob("*.svg"))
