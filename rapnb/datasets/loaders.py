@@ -98,3 +98,9 @@ def stocks(data_dir: DataDir = None) -> pd.DataFrame:
 def flow_statements(data_dir: DataDir = None) -> pd.DataFrame:
     """What the text beside Figure 2 says per country: `iso3, position, statement`."""
     return load_table("flow_statements", data_dir)
+
+
+def entry_points(data_dir: DataDir = None) -> pd.DataFrame:
+    """The entry points the text beside Figure 2 names: `entry_point, iso3, position,
+    place_kind, lon, lat, entered_mostly_by, statement`."""
+    return load_table("entry_points", data_dir)
