@@ -26,6 +26,11 @@ SUBREGION_COLORS: dict[str, str] = {
 SERIES_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
 CONFIDENCE_OPACITY: dict[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
 HIGHLIGHT = "#332288"
+MARKER_FILL, MARKER_STROKE = "#EE7733", "#222222"
+"""Point markers over any country fill (Figure 2's entry points): Paul Tol's vibrant orange,
+outlined dark."""
+HALO = "#FFFFFF"
+"""The outline drawn under a label that crosses dark and light fills."""
 CONTEXT_FILL = "#EEEEEE"
 CONTEXT_STROKE = "#BBBBBB"
 FONT = "Helvetica, Arial, sans-serif"
@@ -52,9 +57,11 @@ def _js_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
 
 
-def title(text: str, source: str, subtitle: str | None = None) -> dict[str, Any]:
-    """A chart title whose last subtitle line names the source."""
-    lines = ([subtitle] if subtitle else []) + [f"Source: {source}"]
+def title(text: str, source: str, subtitle: str | list[str] | None = None) -> dict[str, Any]:
+    """A chart title whose last subtitle line names the source (after `subtitle`: a line or a
+    list of lines)."""
+    lines = ([subtitle] if isinstance(subtitle, str) else list(subtitle or []))
+    lines.append(f"Source: {source}")
     return {"text": text, "subtitle": lines, "anchor": "start", "subtitleFontSize": 11,
             "subtitleColor": "#555555"}
 
