@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapnb.build.atomic import PathLike, atomic_path, atomic_write_text
-from rapnb.datasets.store import DataDir, datapackage, load_table, table_names
 from rapnb.datasets.schema import COMPONENTS
+from rapnb.datasets.store import DataDir, datapackage, load_table, table_names
 from rapnb.datasets.values import plain
 
 if TYPE_CHECKING:
@@ -368,3 +368,36 @@ def write_hxl_csvs(folder: PathLike, data_dir: DataDir = None) -> list[Path]:
     out = Path(folder)
     names = [_file_name(t.name) for t in tables]
     return [atomic_write_text(out / n, _csv_text(t)) for n, t in zip(names, tables, strict=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The data package as one zip
+
+DATA_PACKAGE_ZIP = "rap_datapackage.zip"
+
+
+def write_datapackage_zip(path: PathLike, data_dir: DataDir = None) -> Path:
+    """Write the data package (`datapackage.json` and every file it lists, as `data_dir` holds
+    them, validated first) as one zip at `path`, atomically; byte-identical for the same data.
+
+    A data directory without its own boundaries gets the bundled ones (what the maps drew).
+    """
+    from rapnb.datasets.boundaries import boundaries_path
+    from rapnb.datasets.store import validate_data_dir
+    from rapnb.context import as_context
+    from rapnb.paths import datapackage_path
+
+    validate_data_dir(data_dir)
+    folder = as_context(data_dir).data_dir
+    members = {"datapackage.json": datapackage_path()}
+    for resource in datapackage()["resources"]:
+        rel = str(resource["path"])
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            raise ValueError(f"data package path {rel!r} is not inside the package")
+        members[rel] = boundaries_path(folder) if rel == "boundaries.geojson" else folder / rel
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        with _FixedTimeZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(members):
+                archive.write(members[name], name)
+    return target

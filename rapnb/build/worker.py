@@ -125,13 +125,19 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
 
 
 def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
-    """Write the workbook and the HXL CSVs into `work/out`."""
-    from rapnb.build.workbook import write_hxl_csvs, write_workbook
+    """Write the workbook, the HXL CSVs and the data package zip into `work/out`."""
+    from rapnb.build.workbook import (
+        DATA_PACKAGE_ZIP,
+        write_datapackage_zip,
+        write_hxl_csvs,
+        write_workbook,
+    )
 
     staged = work / "out"
     try:
         write_workbook(staged / "rap_tables.xlsx", task.data_dir)
         write_hxl_csvs(staged / "hxl", task.data_dir)
+        write_datapackage_zip(staged / DATA_PACKAGE_ZIP, task.data_dir)
     except Exception as exc:
         return TaskOutcome("failed", [], one_line(f"{type(exc).__name__}: {exc}"))
     files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")
