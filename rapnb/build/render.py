@@ -7,8 +7,9 @@ The render process schedules the jobs on `--jobs` long-lived workers (`rapnb.bui
 `rapnb.build.worker`), each task a typed message (`rapnb.build.messages`). It moves each
 finished file into place with `os.replace`, so a reader (or an interrupted render) never sees
 half a file. A notebook that fails leaves its previous outputs alone and its executed copy in
-`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. The
-manifest comes last.
+`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. Then
+the site's index page is written over what is installed (`rapnb.build.site`), and the manifest
+comes last, listing it.
 
 On SIGINT/SIGTERM the render process sends SIGTERM to the workers, which raise, so papermill
 shuts their kernels down; a worker that does not exit in time is killed with its kernel.
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__
-from rapnb.build import manifest
+from rapnb.build import manifest, site
 from rapnb.build.atomic import fsync_dir
 from rapnb.build.jobs import TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
@@ -189,12 +190,14 @@ class _Renderer:
             kept.setdefault("output_dir", job.folder)
         return {**kept, **attempt}
 
-    def write_manifest(self) -> Path | None:
+    def write_manifest(self, site_files: Sequence[str] = ()) -> Path | None:
         if not self.entries:
             return None
         order = [TABLES, *self.jobs]
         entries = {name: self.entries[name] for name in order if name in self.entries}
         built = manifest.build(self.out, self.previous, self.provenance, entries)
+        if site_files:
+            built = site.add_to_manifest(built, self.out, list(site_files))
         return manifest.write(self.out, built)
 
 
@@ -246,7 +249,10 @@ def render(
                 # The tables come last: a short task that fills the wait for the last notebook.
                 tasks = [renderer.task(j) for j in jobs] + ([renderer.task(None)] if tables else [])
                 results = _run(renderer, tasks, flag, progress)
-                path = renderer.write_manifest()
+                # The site's index page, over everything now installed (not when stopped).
+                site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
+                              if flag.signum is None and renderer.entries else [])
+                path = renderer.write_manifest(site_files)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     order = {name: i for i, name in enumerate([TABLES, *names])}
