@@ -23,6 +23,7 @@ letters) holding an overview or sheets. Every link is relative, so the page work
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,10 +67,12 @@ def editions(out: Path) -> list[Edition]:
     return found
 
 
-def _link(out: Path, rel: str, text: str, hidden: str = "", lang: str | None = None) -> str:
-    """`<a href=rel>text</a>` if `out/rel` exists, else ''; `hidden` is read by screen readers
-    only (what the link is of, when `text` is as short as 'PDF')."""
-    if not (out / rel).is_file():
+def _link(out: Path, rel: str, text: str, hidden: str = "", lang: str | None = None,
+          coming: frozenset[str] = frozenset()) -> str:
+    """`<a href=rel>text</a>` if `out/rel` exists (or is in `coming`, files the render writes
+    right after the index), else ''; `hidden` is read by screen readers only (what the link is
+    of, when `text` is as short as 'PDF')."""
+    if not (out / rel).is_file() and rel not in coming:
         return ""
     extra = f'<span class="rapnb-sr"> {escape(hidden)}</span>' if hidden else ""
     hreflang = f' hreflang="{escape(lang)}"' if lang else ""
@@ -114,15 +117,16 @@ def _sheets_table(out: Path, editions_: list[Edition], ctx: Context) -> str:
 NUMERIC = {"Total requested (USD)", "Share of the plan", "Activities"}
 
 
-def _downloads(out: Path) -> str:
+def _downloads(out: Path, coming: frozenset[str]) -> str:
     items = [
         _link(out, WORKBOOK_NAME, "Workbook (.xlsx)") + ": every dataset and the funding table"
         " as printed, one sheet each" if (out / WORKBOOK_NAME).is_file() else "",
         _link(out, DATA_PACKAGE_ZIP, "Data package (.zip)") + ": the CSV files with their"
         " Frictionless descriptor, datapackage.json" if (out / DATA_PACKAGE_ZIP).is_file()
         else "",
-        _link(out, MANIFEST_NAME, "Manifest (.json)") + ": every file with its sha256, and"
-        " what it was rendered from" if (out / MANIFEST_NAME).is_file() else "",
+        _link(out, MANIFEST_NAME, "Manifest (.json)", coming=coming) + ": every file with its"
+        " sha256, and what it was rendered from"
+        if (out / MANIFEST_NAME).is_file() or MANIFEST_NAME in coming else "",
     ]
     lines = [f"<li>{item}</li>" for item in items if item]
     hxl = sorted(p.name for p in (out / HXL_DIR).glob("*.csv")) if (out / HXL_DIR).is_dir() else []
@@ -149,9 +153,10 @@ def _css() -> str:
     return (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
-def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None
-               ) -> str:
-    """The index page of output folder `out`, from the data in `data_dir` (deterministic)."""
+def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
+               coming: Iterable[str] = ()) -> str:
+    """The index page of output folder `out`, from the data in `data_dir` (deterministic);
+    `coming` names files written right after it (the manifest), linked as if present."""
     from rapnb.datasets.sources import PLAN
     from rapnb.present.report import plan_headline_numbers
 
@@ -196,7 +201,7 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 <h2>The sheets</h2>
 {_sheets_table(folder, found, ctx)}
 <h2>Downloads</h2>
-{_downloads(folder)}
+{_downloads(folder, frozenset(coming))}
 </main>
 </body>
 </html>
@@ -205,8 +210,9 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 
 def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None
                 ) -> list[str]:
-    """Write `<out>/index.html` atomically; return the files written, relative to `out`."""
-    atomic_write_text(Path(out) / INDEX_NAME, index_html(out, data_dir))
+    """Write `<out>/index.html` atomically (the render writes the manifest right after, so it
+    is linked); return the files written, relative to `out`."""
+    atomic_write_text(Path(out) / INDEX_NAME, index_html(out, data_dir, [MANIFEST_NAME]))
     return [INDEX_NAME]
 
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NA", "Details", "Markdown", "SheetInfo", "activity_matrix_table", "bullets",
-    "coverage_table", "data_table", "escape", "flows_table", "funding_table_display",
+    "coverage_table", "data_table", "entry_points_table", "escape", "flows_table",
+    "funding_table_display",
     "government_measures", "optional", "outcomes_table", "overview_headline", "permits_table",
     "reconcile_table", "setup", "sheet_activities_table", "sheet_countries",
     "sheet_funding_table", "sheet_heading", "sheet_headline", "sheet_info",
@@ -152,6 +153,25 @@ def flows_table(ctx: Where = None) -> pd.DataFrame:
     shown = table[["Country", "statement"]].rename(
         columns={"statement": "What the plan says"}).set_index("Country")
     return captioned(shown, "Figure 2 data: what the text beside the map says per country")
+
+
+def entry_points_table(ctx: Where = None) -> pd.DataFrame:
+    """The entry points the text beside Figure 2 names, with the country each is an entry
+    point of, whether the plan says that country is entered mostly by land, and the sentence."""
+    ctx = as_context(ctx)
+    names = loaders.countries(ctx).set_index("iso3")["country_name"]
+    points = loaders.entry_points(ctx).sort_values("position", kind="stable")
+    table = points.assign(
+        Into=[str(names.get(i, i)) for i in points["iso3"]],
+        Kind=points["place_kind"],
+        **{"Country entered mostly by land": ["yes" if v == "land" else ""
+                                              for v in points["entered_mostly_by"]]},
+    )
+    shown = table[["entry_point", "Into", "Kind", "Country entered mostly by land",
+                   "statement"]].rename(columns={"entry_point": "Entry point",
+                                                 "statement": "What the plan says"})
+    return captioned(shown.set_index("Entry point"),
+                     "Figure 2 data: the entry points the text names")
 
 
 def activity_matrix_table(ctx: Where = None) -> pd.DataFrame:
