@@ -28,7 +28,8 @@ def _outcome_color(labels: dict[str, str], legend: bool = True) -> alt.Color:
         "component:N",
         title="Outcome",
         scale=alt.Scale(**style.outcome_scale()),
-        legend=alt.Legend(labelExpr=style.outcome_label_expr(labels), orient="bottom", columns=2)
+        legend=alt.Legend(labelExpr=style.outcome_label_expr(labels), orient="bottom", columns=2,
+                          labelLimit=280)
         if legend else None,
     )
 
@@ -214,7 +215,7 @@ def outcome_funding(ctx: Where = None) -> alt.Chart:
     return figure_spec(chart, "outcome_funding")
 
 
-def funding_by_office(ctx: Where = None) -> alt.Chart:
+def funding_by_office(ctx: Where = None) -> alt.LayerChart:
     """Funding requested per implementing office, stacked by outcome."""
     import altair as alt
 
@@ -229,28 +230,45 @@ def funding_by_office(ctx: Where = None) -> alt.Chart:
     data["desc"] = [f"{o}, {c}: {usd(v)}" for o, c, v in
                     zip(data["office_name_as_printed"], data["outcome"], data["amount_usd"],
                         strict=True)]
+    # Segments wide enough for a digit carry their outcome's number (E: evaluation), so that
+    # colour is not the only way to tell the outcomes apart.
+    data["mark"] = [("E" if c == "evaluation" else str(COMPONENTS.index(c) + 1))
+                    if v >= SEGMENT_LABEL_MIN_USD else ""
+                    for c, v in zip(data["component"], data["amount_usd"], strict=True)]
+    data["ink"] = [style.text_on(style.OUTCOME_COLORS[c]) for c in data["component"]]
     order = offices["office_name_as_printed"].tolist()
-    chart = alt.Chart(data).mark_bar().encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("office_name_as_printed:N", sort=order, title="Implementing office"),
-        x=alt.X("sum(amount_usd):Q", title="Funding requested (USD)",
+        x=alt.X("sum(amount_usd):Q", title="Funding requested (USD)", stack="zero",
                 axis=alt.Axis(format=style.USD_FORMAT)),
-        color=_outcome_color(labels),
         order=alt.Order("order:Q"),
+    )
+    bars = base.mark_bar().encode(
+        color=_outcome_color(labels),
         tooltip=[alt.Tooltip("office_name_as_printed:N", title="Office"),
                  alt.Tooltip("outcome:N"),
                  alt.Tooltip("amount_usd:Q", format=style.USD_FORMAT, title="USD")],
         description=alt.Description("desc:N"),
-    ).properties(
+    )
+    numbers = base.mark_text(align="right", dx=-3, fontSize=10, aria=False).encode(
+        text="mark:N", detail="component:N", color=alt.Color("ink:N", scale=None),
+    )
+    chart = (bars + numbers).resolve_scale(color="independent").properties(
         width=460, height=alt.Step(20),
         title=style.title("Funding requested by implementing office and outcome",
                           f"{PLAN_SHORT}, estimated funding needs (funding table)",
                           "Two-year requirement; the regional offices together form the"
-                          " regional sheet"),
+                          " regional sheet. Segments run in outcome order (1 to 4, then E:"
+                          " evaluation); wide ones show the number"),
         description=alt_text.funding_by_office(list(zip(
             data["office_name_as_printed"], data["outcome"], data["amount_usd"].astype(float),
             strict=True))),
     )
     return figure_spec(chart, "funding_by_office")
+
+
+SEGMENT_LABEL_MIN_USD = 250_000
+"""The smallest stacked segment labelled with its outcome's number (about 8 px wide)."""
 
 
 def activity_matrix(ctx: Where = None) -> alt.Chart:

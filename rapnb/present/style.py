@@ -31,6 +31,8 @@ MARKER_FILL, MARKER_STROKE = "#EE7733", "#222222"
 outlined dark."""
 HALO = "#FFFFFF"
 """The outline drawn under a label that crosses dark and light fills."""
+INK = "#000000"
+"""Text on a light or mid-tone fill (see :func:`text_on`)."""
 CONTEXT_FILL = "#EEEEEE"
 CONTEXT_STROKE = "#BBBBBB"
 FONT = "Helvetica, Arial, sans-serif"
@@ -39,6 +41,26 @@ USD_FORMAT = ",.0f"
 """d3 format for USD amounts: thousands separators, no decimals."""
 PCT_FORMAT = ".1f"
 COUNT_FORMAT = ",.0f"
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(color[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """The label colour (HALO white or INK black) that contrasts most with `fill`."""
+    return max((HALO, INK), key=lambda c: contrast(c, fill))
 
 
 def outcome_scale() -> dict[str, Any]:
