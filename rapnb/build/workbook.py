@@ -382,9 +382,9 @@ def write_datapackage_zip(path: PathLike, data_dir: DataDir = None) -> Path:
 
     A data directory without its own boundaries gets the bundled ones (what the maps drew).
     """
+    from rapnb.context import as_context
     from rapnb.datasets.boundaries import boundaries_path
     from rapnb.datasets.store import validate_data_dir
-    from rapnb.context import as_context
     from rapnb.paths import datapackage_path
 
     validate_data_dir(data_dir)
