@@ -23,7 +23,7 @@ COMPILE = $(UV) pip compile pyproject.toml requirements/installer.in --extra tes
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test test-fast chromium lint validate refresh-notebooks bench \
+.PHONY: install report test test-fast chromium page-checkers lint validate refresh-notebooks bench \
 	datapackage lab lock clean
 
 install: $(STAMP)
@@ -51,7 +51,7 @@ report: $(STAMP)
 
 # Everything: lint, the unit and integration tests, and strict nbval of the committed notebooks.
 # Chromium first: a machine that cannot get it stops here, before the venv is built.
-test: chromium lint
+test: chromium page-checkers lint
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 # The unit tests only (no kernels, renders, browsers or wheels): under 30 s.
@@ -71,6 +71,11 @@ refresh-notebooks: $(STAMP)
 # saying what to run, and exit status 2.
 chromium:
 	@sh scripts/ensure_chromium.sh
+
+# The page checkers need npm (axe-core, vnu-jar) and Java (vnu.jar): installed with apt-get when
+# missing (as root), else one line saying what to run, and exit status 2.
+page-checkers:
+	@sh scripts/ensure_page_checkers.sh
 
 # ruff (package, tests, scripts, notebooks), mypy on the package, and the import contracts of
 # pyproject.toml (layers point one way; no cycles between modules).

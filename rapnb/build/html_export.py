@@ -4,19 +4,29 @@ The template `rapnb/templates/rapnb_report` keeps JupyterLab's cell layout but d
 script (require.js, MathJax, mermaid, widgets) and every remote stylesheet; charts are the inline
 SVG outputs. Code inputs, prompts, stderr streams and cells tagged `remove-cell` are left out;
 `remove-input` and `remove-output` tags are honoured too.
+
+Every page opens with a navigation bar (:func:`page_links`): a relative link to the site's
+index (`<out>/index.html`, written by `rapnb.build.site`) and one to the same page in each other
+rendered language, so the site works from `file://` and from any static server.
 """
 
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from rapnb.context import DEFAULT_LANG
 from rapnb.present.svg import renumber_ids, strip_xml_prolog
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "rapnb_report"
+INDEX_NAME = "index.html"
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+"""How a link to another language's edition names it (in that language)."""
 DISPLAY_PRIORITY = [
     "image/svg+xml",
     "text/html",
@@ -161,11 +171,50 @@ def report_title(nb: Any, fallback: str) -> str:
     return fallback
 
 
-def notebook_to_html(nb: Any, title: str = "rapnb report") -> str:
-    """The report HTML of executed notebook `nb`; raises HtmlExportError on any web reference."""
+def page_links(page: str, lang: str = DEFAULT_LANG,
+               languages: Sequence[str] = ()) -> dict[str, Any]:
+    """The navigation of the page at `page` (its path in the output folder, POSIX): the
+    relative href of the site's index, and the page's twin in each other language of
+    `languages`.
+
+    Editions: a page under `<lang>/` (a folder named after one of `languages`) belongs to that
+    language; any other page to `lang`, at the top level. The twin in language L is the same
+    path under `L/` (from the top level) or with the language folder swapped.
+    """
+    parts = PurePosixPath(page).parts
+    up = "../" * (len(parts) - 1)
+    page_lang, inside = lang, "/".join(parts)
+    if len(parts) > 1 and parts[0] in languages:
+        page_lang, inside = parts[0], "/".join(parts[1:])
+    twins = [{"lang": other, "label": LANGUAGE_NAMES.get(other, other),
+              "href": posixpath.normpath(f"{up}{other}/{inside}")}
+             for other in languages if other != page_lang]
+    return {"lang": page_lang, "index": f"{up}{INDEX_NAME}", "twins": twins}
+
+
+def _page_path(nb: Any) -> str | None:
+    """Where the page lands in the output folder, from the executed notebook's output path
+    (`sheets/peru/peru.ipynb` -> `sheets/peru/peru.html`), or None."""
+    output = nb.metadata.get("papermill", {}).get("output_path")
+    if not output or PurePosixPath(str(output)).is_absolute() or ".." in str(output):
+        return None
+    return str(PurePosixPath(str(output)).with_suffix(".html"))
+
+
+def notebook_to_html(nb: Any, title: str = "rapnb report", page: str | None = None,
+                     languages: Sequence[str] = ()) -> str:
+    """The report HTML of executed notebook `nb`; raises HtmlExportError on any web reference.
+
+    `page` is where the HTML lands in the output folder (default: from the notebook's papermill
+    output path, else the top level); `languages` the rendered languages (see
+    :func:`page_links`). The page's language is its papermill parameter `lang`, else English.
+    """
     light, svgs = prepare_for_html(nb)
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    nav = page_links(page or _page_path(nb) or "page.html",
+                     str(params.get("lang") or DEFAULT_LANG), languages)
     body, _ = _exporter().from_notebook_node(
-        light, resources={"metadata": {"name": report_title(nb, title)}}
+        light, resources={"metadata": {"name": report_title(nb, title)}, "rapnb_nav": nav}
     )
     for key, svg in svgs.items():
         if body.count(key) != 1:

@@ -7,8 +7,9 @@ The render process schedules the jobs on `--jobs` long-lived workers (`rapnb.bui
 `rapnb.build.worker`), each task a typed message (`rapnb.build.messages`). It moves each
 finished file into place with `os.replace`, so a reader (or an interrupted render) never sees
 half a file. A notebook that fails leaves its previous outputs alone and its executed copy in
-`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. The
-manifest comes last.
+`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. Then
+the site's index page is written over what is installed (`rapnb.build.site`). The manifest is
+rewritten as each task's files land, and last with the index.
 
 On SIGINT/SIGTERM the render process sends SIGTERM to the workers, which raise, so papermill
 shuts their kernels down; a worker that does not exit in time is killed with its kernel.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__
-from rapnb.build import fingerprint, manifest
+from rapnb.build import fingerprint, manifest, site
 from rapnb.build.atomic import fsync_dir
 from rapnb.build.jobs import OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
@@ -119,7 +120,8 @@ class ForeignFilesError(RuntimeError):
             "render into another --out, or add --overwrite to replace them")
 
 
-OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, *TABLE_OUTPUTS, "sheets", OVERVIEW, FAILED_DIR)
+OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, *TABLE_OUTPUTS, "sheets", OVERVIEW, FAILED_DIR,
+                 site.INDEX_NAME)
 """The names rapnb writes at the top of an output directory."""
 
 
@@ -318,13 +320,20 @@ class _Renderer:
             kept.setdefault("output_dir", job.folder)
         return {**kept, **attempt}
 
-    def write_manifest(self) -> Path | None:
+    def write_manifest(self, site_files: Sequence[str] | None = None) -> Path | None:
+        """Write the manifest of what is installed now; the site's files are `site_files`, or
+        those of the previous manifest."""
         if not self.entries:
             return None
         order = [TABLES, *self.jobs]
         entries = {name: self.entries[name] for name in order if name in self.entries}
         built = manifest.build(self.out, self.previous, self.provenance, entries, self.hashes,
                                rendered=[name for name in entries if name not in self.skipped])
+        if site_files is None:
+            previous_site = self.previous.get("site")
+            site_files = previous_site.get("files", []) if isinstance(previous_site, dict) else []
+        if site_files:
+            built = site.add_to_manifest(built, self.out, list(site_files))
         return manifest.write(self.out, built)
 
 
@@ -394,9 +403,14 @@ def render(
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
                     results += _run(renderer, tasks, flag, progress)
-                    path = renderer.write_manifest()
+                    # The site's index page, over everything now installed (not when stopped).
+                    site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
+                                  if flag.signum is None else None)
+                    path = renderer.write_manifest(site_files)
             finally:
                 shutil.rmtree(renderer.work, ignore_errors=True)
+        elif not (out_dir / site.INDEX_NAME).is_file():
+            path = renderer.write_manifest(site.write_index(out_dir, str(renderer.resolved)))
         elif (out_dir / manifest.MANIFEST_NAME).is_file():
             path = out_dir / manifest.MANIFEST_NAME  # nothing rendered: nothing rewritten
     order = {name: i for i, name in enumerate([TABLES, *names])}

@@ -107,3 +107,9 @@ def curated_errata(data_dir: DataDir = None) -> pd.DataFrame:
     """The plan's textual slips typed in from its text (`data/errata.csv`): `erratum_id, kind,
     section, quote, note, source_ref`. `rapnb.errata()` adds the computed ones."""
     return load_table("errata", data_dir)
+
+
+def entry_points(data_dir: DataDir = None) -> pd.DataFrame:
+    """The entry points the text beside Figure 2 names: `entry_point, iso3, position,
+    place_kind, lon, lat, entered_mostly_by, statement`."""
+    return load_table("entry_points", data_dir)

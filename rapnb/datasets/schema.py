@@ -372,6 +372,41 @@ FIELDS: dict[str, dict[str, Any]] = {
         "hxl": "#description+quote",
         "constraints": {"required": True},
     },
+    "entry_point": {
+        "type": "string",
+        "description": "A place the plan names as where Venezuelan nationals enter a country,"
+        " as the report writes it (the plan's spelling is in source_ref).",
+        "hxl": "#loc+name",
+        "constraints": {"required": True},
+    },
+    "place_kind": {
+        "type": "string",
+        "description": "What kind of place the entry point is.",
+        "hxl": "#loc+type",
+        "constraints": {"required": True, "enum": ["city", "state", "bridge", "airport"]},
+    },
+    "lon": {
+        "type": "number",
+        "description": "Longitude of the place (WGS 84, degrees, rounded to 0.01); curated, not"
+        " printed in the plan.",
+        "unit": "degree",
+        "hxl": "#geo+lon",
+        "constraints": {"required": True, "minimum": -180, "maximum": 180},
+    },
+    "lat": {
+        "type": "number",
+        "description": "Latitude of the place (WGS 84, degrees, rounded to 0.01); curated, not"
+        " printed in the plan.",
+        "unit": "degree",
+        "hxl": "#geo+lat",
+        "constraints": {"required": True, "minimum": -90, "maximum": 90},
+    },
+    "entered_mostly_by": {
+        "type": "string",
+        "description": "How the plan says the country is mostly entered ('land'), where it says.",
+        "hxl": "#indicator+route",
+        "constraints": {"enum": ["land"]},
+    },
     "source_ref": {
         "type": "string",
         "description": "Where in the plan the row comes from (section and wording).",
@@ -516,6 +551,17 @@ TABLES: dict[str, dict[str, Any]] = {
         "fields": [_field("iso3"), _field("position"), _field("statement"),
                    _field("source_ref")],
         "primaryKey": ["iso3"],
+        "foreignKeys": [_fk("iso3", "countries", "iso3")],
+        "sources": [PLAN],
+    },
+    "entry_points": {
+        "description": "The entry points the text beside Figure 2 names (Cúcuta, Roraima,"
+        " Rumichaca, Tumbes, Tacna), each with the country it is an entry point of, its"
+        " sentence, and where the plan says that country is entered mostly by land.",
+        "fields": [_field("entry_point"), _field("iso3"), _field("position"),
+                   _field("place_kind"), _field("lon"), _field("lat"),
+                   _field("entered_mostly_by"), _field("statement"), _field("source_ref")],
+        "primaryKey": ["entry_point"],
         "foreignKeys": [_fk("iso3", "countries", "iso3")],
         "sources": [PLAN],
     },

@@ -11,7 +11,7 @@ from rapnb.datasets.schema import COMPONENTS
 from rapnb.derived.permits import permits_long
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.derived.stocks import aggregate_stocks, latest_stocks
-from rapnb.present import style
+from rapnb.present import alt_text, style
 from rapnb.present.credits import PERMITS_SOURCE, PLAN_SHORT, STOCKS_SOURCE
 from rapnb.present.display import figure_spec
 from rapnb.present.formatting import count, outcome_labels, usd
@@ -28,7 +28,8 @@ def _outcome_color(labels: dict[str, str], legend: bool = True) -> alt.Color:
         "component:N",
         title="Outcome",
         scale=alt.Scale(**style.outcome_scale()),
-        legend=alt.Legend(labelExpr=style.outcome_label_expr(labels), orient="bottom", columns=2)
+        legend=alt.Legend(labelExpr=style.outcome_label_expr(labels), orient="bottom", columns=2,
+                          labelLimit=280)
         if legend else None,
     )
 
@@ -49,6 +50,10 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
 
     data = _labelled_stocks(ctx)
     data["note"] = data["note"].fillna("")
+    data["desc"] = [
+        f"{g}: {count(v)} Venezuelan nationals ({y}, {c} confidence; source: {s})"
+        for g, v, y, c, s in zip(data["geography"], data["venezuelan_nationals"], data["year"],
+                                 data["confidence"], data["source"], strict=True)]
     order = data["label"].tolist()
     bars = alt.Chart(data).mark_bar(color=style.HIGHLIGHT, stroke=style.HIGHLIGHT).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
@@ -62,8 +67,9 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
                  alt.Tooltip("venezuelan_nationals:Q", format=style.COUNT_FORMAT,
                              title="Stock"),
                  "confidence:N", "source:N", "note:N"],
+        description=alt.Description("desc:N"),
     )
-    labels = bars.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
+    labels = bars.mark_text(align="left", dx=3, fontSize=10, color="#333333", aria=False).encode(
         text=alt.Text("venezuelan_nationals:Q", format=style.COUNT_FORMAT), opacity=alt.value(1)
     )
     chart = (bars + labels).properties(
@@ -71,8 +77,11 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
         title=style.title(
             "Figure 1, ranked: stock of Venezuelan nationals by destination country",
             STOCKS_SOURCE,
-            "Latest year available per country; lighter bars are medium or low confidence",
+            "Latest year available per country; lighter bars and '(medium confidence)' or"
+            " '(low confidence)' mark values of lower confidence",
         ),
+        description=alt_text.stocks(
+            data.rename(columns={"geography": "country"}).to_dict("records"), "Bar chart"),
     )
     return figure_spec(chart, "fig1_stock_bars")
 
@@ -83,6 +92,9 @@ def stock_evolution(ctx: Where = None) -> alt.Chart:
 
     data = aggregate_stocks(ctx)
     data["note"] = data["note"].fillna("")
+    data["desc"] = [f"{g}, {y}: {count(v)} Venezuelan nationals" for g, y, v in
+                    zip(data["geography"], data["year"], data["venezuelan_nationals"],
+                        strict=True)]
     order = (data[data["year"] == data["year"].max()]
              .sort_values("venezuelan_nationals", ascending=False)["geography"].tolist())
     base = alt.Chart(data).encode(
@@ -96,7 +108,8 @@ def stock_evolution(ctx: Where = None) -> alt.Chart:
                  alt.Tooltip("venezuelan_nationals:Q", format=style.COUNT_FORMAT, title="Stock"),
                  "confidence:N", "source:N", "note:N"],
     )
-    chart = (base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=40)).properties(
+    points = base.mark_point(filled=True, size=40).encode(description=alt.Description("desc:N"))
+    chart = (base.mark_line(strokeWidth=2, aria=False) + points).properties(
         width=420, height=260,
         title=style.title(
             "Venezuelans abroad, 2005-2017: worldwide and by subregion",
@@ -104,6 +117,7 @@ def stock_evolution(ctx: Where = None) -> alt.Chart:
             "Years 2005, 2010, 2015 and 2017; the plan rounds 2015 and 2017 to 700,000 and"
             " 1,600,000",
         ),
+        description=alt_text.stock_evolution(data.to_dict("records")),
     )
     return figure_spec(chart, "fig1_stock_evolution")
 
@@ -121,12 +135,15 @@ def permits_chart(ctx: Where = None) -> alt.Chart:
 
     data = _labelled_permits(ctx)
     data["status"] = ["N.A." if lab == "N.A." else "issued" for lab in data["label"]]
+    data["desc"] = [f"{c}, {y}: {lab} residence permits" for c, y, lab in
+                    zip(data["country"], data["year"], data["label"], strict=True)]
     order = (data[data["year"] == 2017].sort_values("permits", ascending=False)["country"]
              .tolist())
     base = alt.Chart(data).encode(
         y=alt.Y("country:N", sort=order, title=None),
         yOffset=alt.YOffset("year:O"),
         tooltip=["country:N", "year:O", alt.Tooltip("label:N", title="Permits")],
+        description=alt.Description("desc:N"),
     )
     bars = base.mark_bar().encode(
         x=alt.X("permits:Q", title="Residence permits issued",
@@ -137,17 +154,27 @@ def permits_chart(ctx: Where = None) -> alt.Chart:
                         legend=alt.Legend(orient="bottom")),
     )
     missing = base.transform_filter("datum.status === 'N.A.'").mark_text(
-        align="left", dx=3, fontSize=9, color="#555555").encode(
+        align="left", dx=3, fontSize=9, color="#555555", aria=False).encode(
         x=alt.datum(0), text="label:N")
     chart = (bars + missing).properties(
         width=460, height=alt.Step(9),
         title=style.title(
             "Residence permits issued to Venezuelan migrants, 2015-2017",
             PERMITS_SOURCE,
-            "N.A. where the plan's table has no figure (shown as text, not as zero)",
+            "N.A. where the plan's table has no figure (shown as text, not as zero); bars"
+            " per country in the order 2015, 2016, 2017",
         ),
+        description=alt_text.permits(_permit_rows(data)),
     )
     return figure_spec(chart, "residence_permits")
+
+
+def _permit_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
+    """The permits as plain rows for `rapnb.present.alt_text` (None for N.A.)."""
+    import pandas as pd
+
+    return [{"country": c, "year": int(y), "permits": None if pd.isna(p) else int(p)}
+            for c, y, p in zip(data["country"], data["year"], data["permits"], strict=True)]
 
 
 def _outcome_amount_bars(data: pd.DataFrame, amount: str, width: int,
@@ -157,6 +184,7 @@ def _outcome_amount_bars(data: pd.DataFrame, amount: str, width: int,
 
     data = data.assign(label=[labels[c] for c in data["component"]],
                        amount=[usd(v) for v in data[amount]])
+    data["desc"] = [f"{lab}: {a}" for lab, a in zip(data["label"], data["amount"], strict=True)]
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=[labels[c] for c in COMPONENTS], title=None,
                 axis=alt.Axis(labelLimit=280)),
@@ -164,8 +192,9 @@ def _outcome_amount_bars(data: pd.DataFrame, amount: str, width: int,
                 axis=alt.Axis(format=style.USD_FORMAT)),
         tooltip=["label:N", alt.Tooltip("amount:N", title="Funding requested")],
     )
-    bars = base.mark_bar().encode(color=_outcome_color(labels, legend=False))
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="amount:N")
+    bars = base.mark_bar().encode(color=_outcome_color(labels, legend=False),
+                                  description=alt.Description("desc:N"))
+    labels = base.mark_text(align="left", dx=4, fontSize=11, aria=False).encode(text="amount:N")
     return (bars + labels).properties(width=width, height=alt.Step(28))
 
 
@@ -174,16 +203,19 @@ def outcome_funding(ctx: Where = None) -> alt.Chart:
     ctx = as_context(ctx)
     outcomes = loaders.outcomes(ctx)
     data = outcomes[["component", "short_title", "funding_requested_usd"]]
-    chart = _outcome_amount_bars(data, "funding_requested_usd", 380,
-                                 outcome_labels(ctx)).properties(
+    labels = outcome_labels(ctx)
+    chart = _outcome_amount_bars(data, "funding_requested_usd", 380, labels).properties(
         title=style.title("Funding requested per outcome",
                           f"{PLAN_SHORT}, intervention model ('Funding requested') and"
                           " funding table (evaluation)"),
+        description=alt_text.funding_per_outcome(
+            "the plan", [(labels[c], float(v)) for c, v in
+                         zip(data["component"], data["funding_requested_usd"], strict=True)]),
     )
     return figure_spec(chart, "outcome_funding")
 
 
-def funding_by_office(ctx: Where = None) -> alt.Chart:
+def funding_by_office(ctx: Where = None) -> alt.LayerChart:
     """Funding requested per implementing office, stacked by outcome."""
     import altair as alt
 
@@ -195,24 +227,48 @@ def funding_by_office(ctx: Where = None) -> alt.Chart:
     data = data[data["amount_usd"] > 0].copy()
     data["order"] = [COMPONENTS.index(c) for c in data["component"]]
     data["outcome"] = [labels[c] for c in data["component"]]
+    data["desc"] = [f"{o}, {c}: {usd(v)}" for o, c, v in
+                    zip(data["office_name_as_printed"], data["outcome"], data["amount_usd"],
+                        strict=True)]
+    # Segments wide enough for a digit carry their outcome's number (E: evaluation), so that
+    # colour is not the only way to tell the outcomes apart.
+    data["mark"] = [("E" if c == "evaluation" else str(COMPONENTS.index(c) + 1))
+                    if v >= SEGMENT_LABEL_MIN_USD else ""
+                    for c, v in zip(data["component"], data["amount_usd"], strict=True)]
+    data["ink"] = [style.text_on(style.OUTCOME_COLORS[c]) for c in data["component"]]
     order = offices["office_name_as_printed"].tolist()
-    chart = alt.Chart(data).mark_bar().encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("office_name_as_printed:N", sort=order, title="Implementing office"),
-        x=alt.X("sum(amount_usd):Q", title="Funding requested (USD)",
+        x=alt.X("sum(amount_usd):Q", title="Funding requested (USD)", stack="zero",
                 axis=alt.Axis(format=style.USD_FORMAT)),
-        color=_outcome_color(labels),
         order=alt.Order("order:Q"),
+    )
+    bars = base.mark_bar().encode(
+        color=_outcome_color(labels),
         tooltip=[alt.Tooltip("office_name_as_printed:N", title="Office"),
                  alt.Tooltip("outcome:N"),
                  alt.Tooltip("amount_usd:Q", format=style.USD_FORMAT, title="USD")],
-    ).properties(
+        description=alt.Description("desc:N"),
+    )
+    numbers = base.mark_text(align="right", dx=-3, fontSize=10, aria=False).encode(
+        text="mark:N", detail="component:N", color=alt.Color("ink:N", scale=None),
+    )
+    chart = (bars + numbers).resolve_scale(color="independent").properties(
         width=460, height=alt.Step(20),
         title=style.title("Funding requested by implementing office and outcome",
                           f"{PLAN_SHORT}, estimated funding needs (funding table)",
                           "Two-year requirement; the regional offices together form the"
-                          " regional sheet"),
+                          " regional sheet. Segments run in outcome order (1 to 4, then E:"
+                          " evaluation); wide ones show the number"),
+        description=alt_text.funding_by_office(list(zip(
+            data["office_name_as_printed"], data["outcome"], data["amount_usd"].astype(float),
+            strict=True))),
     )
     return figure_spec(chart, "funding_by_office")
+
+
+SEGMENT_LABEL_MIN_USD = 250_000
+"""The smallest stacked segment labelled with its outcome's number (about 8 px wide)."""
 
 
 def activity_matrix(ctx: Where = None) -> alt.Chart:
@@ -235,19 +291,29 @@ def activity_matrix(ctx: Where = None) -> alt.Chart:
     grid = grid.merge(sheets[["sheet_id", "sheet_title"]], on="sheet_id")
     grid["component"] = [outcome_component[o] for o in grid["outcome"]]
     grid = grid[grid["listed"]].drop(columns="listed")
+    labels = outcome_labels(ctx)
+    grid["desc"] = [f"{s} lists {a} (outcome {labels[c]}): {t}" for s, a, c, t in
+                    zip(grid["sheet_title"], grid["activity_id"], grid["component"],
+                        grid["text"], strict=True)]
     chart = alt.Chart(grid).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("activity_id:N", sort=activities["activity_id"].tolist(), title="Activity",
                 axis=alt.Axis(labelAngle=-90, labelFontSize=9, orient="top")),
         y=alt.Y("sheet_title:N", sort=sheets["sheet_title"].tolist(), title=None,
                 axis=alt.Axis(labelLimit=300)),
-        color=_outcome_color(outcome_labels(ctx)),
+        color=_outcome_color(labels),
         tooltip=[alt.Tooltip("sheet_title:N", title="Sheet"),
                  alt.Tooltip("activity_id:N", title="Activity"),
                  alt.Tooltip("text:N", title="Text")],
+        description=alt.Description("desc:N"),
     ).properties(
         width=alt.Step(13), height=alt.Step(16),
         title=style.title("Which office does what: sheets x the 45 framework activities",
-                          f"{PLAN_SHORT}, regional activity framework and country sheets"),
+                          f"{PLAN_SHORT}, regional activity framework and country sheets",
+                          "An activity's outcome is the first number of its id (O2.A5:"
+                          " outcome 2) and its colour"),
+        description=alt_text.activity_matrix(
+            list(zip(grid["sheet_title"], grid["activity_id"], strict=True)),
+            len(sheets), len(activities)),
     )
     return figure_spec(chart, "activity_matrix")
 
@@ -258,10 +324,14 @@ def sheet_funding(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart:
     cells = loaders.funding(info.ctx)
     data = (cells[cells["office_id"].isin(info.office_ids)].groupby("component", as_index=False)
             ["amount_usd"].sum())
-    chart = _outcome_amount_bars(data[data["amount_usd"] > 0], "amount_usd", 360,
-                                 outcome_labels(info.ctx)).properties(
+    data = data[data["amount_usd"] > 0]
+    labels = outcome_labels(info.ctx)
+    chart = _outcome_amount_bars(data, "amount_usd", 360, labels).properties(
         title=style.title(f"{info.title}: funding requested per outcome",
                           f"{PLAN_SHORT}, estimated funding needs and the sheet's amounts"),
+        description=alt_text.funding_per_outcome(
+            info.title, [(labels[c], float(v)) for c, v in
+                         zip(data["component"], data["amount_usd"], strict=True)]),
     )
     return figure_spec(chart, "sheet_funding")
 
@@ -275,16 +345,19 @@ def sheet_permits(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart | None
     if data.empty:
         return None
     data["label_y"] = data["permits"].fillna(0).astype("int64")
+    data["desc"] = [f"{c}, {y}: {lab} residence permits" for c, y, lab in
+                    zip(data["country"], data["year"], data["label"], strict=True)]
     base = alt.Chart(data).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         tooltip=["country:N", "year:O", alt.Tooltip("label:N", title="Permits")],
+        description=alt.Description("desc:N"),
     )
     multi = data["iso3"].nunique() > 1
     bars = base.mark_bar(color=style.HIGHLIGHT).encode(
         y=alt.Y("permits:Q", title="Residence permits issued",
                 axis=alt.Axis(format=style.COUNT_FORMAT)),
     )
-    text = base.mark_text(dy=-6, fontSize=11).encode(y="label_y:Q", text="label:N")
+    text = base.mark_text(dy=-6, fontSize=11, aria=False).encode(y="label_y:Q", text="label:N")
     layer: Any = bars + text
     props: dict[str, Any] = {"width": 160 if multi else 260, "height": 180}
     chart = layer.properties(**props)
@@ -295,5 +368,6 @@ def sheet_permits(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart | None
         title=style.title("Residence permits issued to Venezuelan migrants, 2015-2017",
                           PERMITS_SOURCE,
                           "N.A. where the plan's table has no figure"),
+        description=alt_text.sheet_permits(_permit_rows(data)),
     )
     return figure_spec(chart, "sheet_permits")

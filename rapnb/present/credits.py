@@ -8,7 +8,8 @@ from rapnb.datasets.sources import PLAN
 PLAN_SHORT = PLAN["short"]
 BOUNDARIES_SOURCE = "boundaries Natural Earth 1:50m"
 STOCKS_SOURCE = ("IOM, Migration Trends in the Americas: Bolivarian Republic of Venezuela"
-                 " (April 2018); secondary sources per value (see tooltip)")
+                 " (April 2018); secondary sources per value (in the table below and each mark's"
+                 " tooltip)")
 STOCKS_MAP_SOURCE = f"{STOCKS_SOURCE}; {BOUNDARIES_SOURCE}"
 PERMITS_SOURCE = f"{PLAN_SHORT}, table of residence permits (official records)"
 FLOWS_SOURCE = f"{PLAN_SHORT}, Trends: flows (text beside Figure 2); {BOUNDARIES_SOURCE}"

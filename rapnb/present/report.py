@@ -13,7 +13,7 @@ from rapnb.derived.errata import errata
 from rapnb.derived.funding import funding_table
 from rapnb.derived.reconcile import reconcile
 from rapnb.derived.sheets import SheetInfo, sheet_info
-from rapnb.derived.stocks import latest_stocks
+from rapnb.derived.stocks import aggregate_stocks, latest_stocks
 from rapnb.present.formatting import (
     NA,
     Markdown,
@@ -24,25 +24,30 @@ from rapnb.present.formatting import (
     figure_value,
     outcome_labels,
 )
+from rapnb.present.tables import Details, captioned
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "NA", "Markdown", "SheetInfo", "bullets", "coverage_table", "errata_table", "escape",
-    "funding_table_display", "government_measures", "optional",
+    "Details", "Markdown", "NA", "SheetInfo", "activity_matrix_table", "bullets",
+    "coverage_table", "data_table", "entry_points_table", "errata_table", "escape",
+    "flows_table", "funding_table_display", "government_measures", "optional",
     "outcomes_table", "overview_headline", "permits_table", "reconcile_table", "setup",
     "sheet_activities_table", "sheet_countries", "sheet_funding_table", "sheet_heading",
-    "sheet_headline", "sheet_info", "sheet_key_figures", "sheet_needs_table", "sources_footer",
-    "stocks_table",
+    "sheet_headline", "sheet_info", "sheet_key_figures", "sheet_needs_table",
+    "sheets_overview_table", "sources_footer", "stock_evolution_table", "stocks_table",
 ]
 
 
 def setup() -> None:
-    """Prepare a notebook kernel: the chart renderer and theme, and quiet pandas display."""
+    """Prepare a notebook kernel: the chart renderer and theme, tables written by
+    `rapnb.present.tables` (caption, row headers, no style block), quiet pandas display."""
     from rapnb.present.display import setup as setup_charts
+    from rapnb.present.tables import use_in_ipython
 
     setup_charts()
+    use_in_ipython()
     import pandas as pd
 
     pd.set_option("display.max_colwidth", None)
@@ -61,30 +66,142 @@ def optional(item: Any, missing: str) -> Any:
     return Markdown(f"*{escape(missing)}*") if empty else item
 
 
-def overview_headline(ctx: Where = None) -> Markdown:
-    """The plan in one paragraph: total, offices, countries, outcomes, activities."""
+def plan_headline_numbers(ctx: Where = None) -> dict[str, int]:
+    """The plan's headline numbers: total requested (as printed and computed), countries,
+    implementing offices, sheets, outcomes (evaluation left out) and framework activities."""
     ctx = as_context(ctx)
     stated = loaders.funding_stated(ctx).set_index(["scope", "item"])
-    total = int(stated.loc[("grand_total", "total"), "stated_usd"])
-    computed = int(loaders.funding(ctx)["amount_usd"].sum())
+    outcomes = loaders.outcomes(ctx)
+    return {
+        "total_usd": int(stated.loc[("grand_total", "total"), "stated_usd"]),
+        "computed_usd": int(loaders.funding(ctx)["amount_usd"].sum()),
+        "countries": len(loaders.countries(ctx)),
+        "offices": len(loaders.offices(ctx)),
+        "sheets": len(loaders.sheets(ctx)),
+        "outcomes": int(outcomes["outcome"].notna().sum()),
+        "activities": len(loaders.activities(ctx)),
+    }
+
+
+def overview_headline(ctx: Where = None) -> Markdown:
+    """The plan in one paragraph: total, offices, countries, outcomes, activities."""
+    n = plan_headline_numbers(ctx)
     return Markdown(
-        f"The plan requests **USD {total:,}** over two years (its cells add up to USD"
-        f" {computed:,}), for **{len(loaders.countries(ctx))} countries**, through"
-        f" **{len(loaders.offices(ctx))} implementing offices** shown on"
-        f" **{len(loaders.sheets(ctx))} sheets**, under four outcomes plus evaluation and an"
-        f" activity framework of **{len(loaders.activities(ctx))} activities**."
+        f"The plan requests **USD {n['total_usd']:,}** over two years (its cells add up to USD"
+        f" {n['computed_usd']:,}), for **{n['countries']} countries**, through"
+        f" **{n['offices']} implementing offices** shown on"
+        f" **{n['sheets']} sheets**, under four outcomes plus evaluation and an"
+        f" activity framework of **{n['activities']} activities**."
     )
+
+
+def sheets_overview_table(ctx: Where = None) -> pd.DataFrame:
+    """One row per sheet, in the plan's order: office(s), countries, total requested and share
+    as the sheet and the funding table print them, and the number of activities listed.
+    Indexed by sheet id (what file names are made of)."""
+    import pandas as pd
+
+    ctx = as_context(ctx)
+    countries = loaders.countries(ctx).set_index("iso3")["country_name"]
+    listed = loaders.sheet_activities(ctx).groupby("sheet_id")["activity_id"].nunique()
+    rows = []
+    for sheet_id in loaders.sheets(ctx):
+        info = sheet_info(sheet_id, ctx)
+        rows.append({
+            "sheet_id": info.sheet_id, "Sheet": info.title,
+            "Implementing office(s)": "; ".join(info.office_names),
+            "Countries": ", ".join(str(countries.get(i, i)) for i in info.iso3),
+            "Total requested (USD)": amount(info.stated_total_usd),
+            "Share of the plan": f"{info.stated_share_pct:.1f}%",
+            "Activities": int(listed.get(info.sheet_id, 0)),
+        })
+    return captioned(pd.DataFrame(rows).set_index("sheet_id"),
+                     "The 15 sheets: offices, countries, total requested (as printed) and share")
 
 
 def stocks_table(ctx: Where = None) -> pd.DataFrame:
     """Figure 1's values with year, confidence and source."""
     table = latest_stocks(ctx)
-    return table.assign(
+    shown = table.assign(
         Stock=[count(v) for v in table["venezuelan_nationals"]],
         note=table["note"].fillna(""),
     )[["geography", "year", "Stock", "confidence", "source", "note"]].rename(
         columns={"geography": "Country", "year": "Year", "confidence": "Confidence",
                  "source": "Source", "note": "Note"}).set_index("Country")
+    return captioned(shown, "Figure 1 data: the latest stock of Venezuelan nationals per"
+                            " destination country, with its year, confidence and source")
+
+
+def stock_evolution_table(ctx: Where = None) -> pd.DataFrame:
+    """The aggregates behind the 2005-2017 trend chart: one row per aggregate, one column per
+    year (N.A. where a year has no value)."""
+    data = aggregate_stocks(ctx)
+    order = list(dict.fromkeys(data["geography"]))
+    wide = data.pivot(index="geography", columns="year", values="venezuelan_nationals")
+    table = wide.reindex(order).map(count)
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = "Geography"
+    return captioned(table, "Venezuelans abroad per year, worldwide and by subregion")
+
+
+def flows_table(ctx: Where = None) -> pd.DataFrame:
+    """Figure 2's data: per country the text comments on, what the plan says, in its order."""
+    ctx = as_context(ctx)
+    names = loaders.countries(ctx).set_index("iso3")["country_name"]
+    statements = loaders.flow_statements(ctx).sort_values("position", kind="stable")
+    table = statements.assign(Country=[str(names.get(i, i)) for i in statements["iso3"]])
+    shown = table[["Country", "statement"]].rename(
+        columns={"statement": "What the plan says"}).set_index("Country")
+    return captioned(shown, "Figure 2 data: what the text beside the map says per country")
+
+
+def entry_points_table(ctx: Where = None) -> pd.DataFrame:
+    """The entry points the text beside Figure 2 names, with the country each is an entry
+    point of, whether the plan says that country is entered mostly by land, and the sentence."""
+    ctx = as_context(ctx)
+    names = loaders.countries(ctx).set_index("iso3")["country_name"]
+    points = loaders.entry_points(ctx).sort_values("position", kind="stable")
+    table = points.assign(
+        Into=[str(names.get(i, i)) for i in points["iso3"]],
+        Kind=points["place_kind"],
+        **{"Country entered mostly by land": ["yes" if v == "land" else ""
+                                              for v in points["entered_mostly_by"]]},
+    )
+    shown = table[["entry_point", "Into", "Kind", "Country entered mostly by land",
+                   "statement"]].rename(columns={"entry_point": "Entry point",
+                                                 "statement": "What the plan says"})
+    return captioned(shown.set_index("Entry point"),
+                     "Figure 2 data: the entry points the text names")
+
+
+def activity_matrix_table(ctx: Where = None) -> pd.DataFrame:
+    """The activity matrix as a table: per sheet, the framework activities it lists under each
+    outcome, and how many."""
+    import pandas as pd
+
+    ctx = as_context(ctx)
+    labels = outcome_labels(ctx)
+    sheets = loaders.sheet_table(ctx).sort_values("position")
+    listed = loaders.sheet_activities(ctx)
+    framework = loaders.activities(ctx)[["activity_id", "outcome"]]
+    merged = listed.merge(framework, on="activity_id")
+    rows = []
+    for sheet_id, title in zip(sheets["sheet_id"], sheets["sheet_title"], strict=True):
+        mine = merged[merged["sheet_id"] == sheet_id]
+        row: dict[str, object] = {"Sheet": title}
+        for number, component in enumerate(COMPONENTS[:4], start=1):
+            ids = sorted(set(mine.loc[mine["outcome"] == number, "activity_id"]),
+                         key=_activity_key)
+            row[f"Outcome {labels[component]}"] = ", ".join(ids)
+        row["Activities"] = int(mine["activity_id"].nunique())
+        rows.append(row)
+    return captioned(pd.DataFrame(rows).set_index("Sheet"),
+                     "Which sheet lists which framework activities, by outcome")
+
+
+def data_table(table: pd.DataFrame, summary: str = "Data table") -> Details:
+    """`table` folded under `summary` in a `<details>` element (the data beside a chart)."""
+    return Details(table, summary)
 
 
 def sheet_headline(sheet: str | SheetInfo, ctx: Where = None) -> Markdown:
@@ -107,9 +224,10 @@ def sheet_countries(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame:
     """The countries a sheet covers with their subregion."""
     info = sheet_info(sheet, ctx)
     countries = loaders.countries(info.ctx).set_index("iso3").loc[list(info.iso3)].reset_index()
-    return countries[["country_name", "iso3", "subregion"]].rename(
+    table = countries[["country_name", "iso3", "subregion"]].rename(
         columns={"iso3": "ISO3", "country_name": "Country", "subregion": "Subregion"}
     ).set_index("Country")
+    return captioned(table, f"Countries covered by the {info.title} sheet")
 
 
 def sheet_funding_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame:
@@ -124,7 +242,8 @@ def sheet_funding_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFra
             for c in COMPONENTS if sums.get(c, 0) > 0 or c != "evaluation"]
     rows.append({"Outcome": "Sum of the outcomes", "USD": amount(info.total_usd)})
     rows.append({"Outcome": "TOTAL as printed in the plan", "USD": amount(info.stated_total_usd)})
-    return pd.DataFrame(rows).set_index("Outcome")
+    return captioned(pd.DataFrame(rows).set_index("Outcome"),
+                     f"{info.title}: funding requested per outcome (USD)")
 
 
 def sheet_needs_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame:
@@ -139,7 +258,8 @@ def sheet_needs_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame
         listed = needs.loc[needs["component"] == component, "need"].tolist()
         if listed:
             rows.append({"Outcome": labels[component], "Needs": "; ".join(listed)})
-    return pd.DataFrame(rows, columns=["Outcome", "Needs"]).set_index("Outcome")
+    return captioned(pd.DataFrame(rows, columns=["Outcome", "Needs"]).set_index("Outcome"),
+                     f"{info.title}: needs per outcome, as listed on the sheet")
 
 
 def government_measures(sheet: str | SheetInfo, ctx: Where = None) -> list[str]:
@@ -159,9 +279,10 @@ def sheet_activities_table(sheet: str | SheetInfo, ctx: Where = None) -> pd.Data
     table["Outcome"] = [labels[COMPONENTS[o - 1]] for o in table["outcome"]]
     table = table.sort_values(["outcome", "activity_id"],
                               key=lambda s: s.map(_activity_key) if s.name == "activity_id" else s)
-    return table[["Outcome", "activity_id", "sheet_text"]].rename(
+    shown = table[["Outcome", "activity_id", "sheet_text"]].rename(
         columns={"activity_id": "Activity", "sheet_text": "As worded on the sheet"}
     ).set_index(["Outcome", "Activity"])
+    return captioned(shown, f"{info.title}: activities per outcome, with their framework ids")
 
 
 def _activity_key(activity_id: str) -> tuple[int, int]:
@@ -193,7 +314,8 @@ def permits_table(scope: Where | SheetInfo = None) -> pd.DataFrame:
         totals["Growth 2016-2017"] = f"{(wide[2017].sum() / wide[2016].sum() - 1) * 100:+.0f}%"
         table.loc["Total (N.A. left out)"] = totals
     table.index.name = "Country"
-    return table
+    return captioned(table, "Residence permits issued to Venezuelan migrants, 2015-2017"
+                            " (N.A.: no figure in the plan's table)")
 
 
 def funding_table_display(ctx: Where = None) -> pd.DataFrame:
@@ -206,7 +328,9 @@ def funding_table_display(ctx: Where = None) -> pd.DataFrame:
     shown["stated_share_pct"] = [f"{v:.1f}%".replace(".", ",") for v in table["stated_share_pct"]]
     shown.columns = [labels[c] for c in COMPONENTS] + [
         "Sum of cells", "TOTAL as printed", "Share (computed)", "Share as printed"]
-    return shown
+    shown.index.name = "Implementing office"
+    return captioned(shown, "Estimated funding needs (USD) by implementing office and outcome,"
+                            " with the plan's printed totals and shares")
 
 
 def outcomes_table(ctx: Where = None) -> pd.DataFrame:
@@ -218,8 +342,9 @@ def outcomes_table(ctx: Where = None) -> pd.DataFrame:
         Outcome=[labels[c] for c in outcomes["component"]],
         **{"Funding requested (USD)": [amount(v) for v in outcomes["funding_requested_usd"]]},
     )
-    return table[["Outcome", "statement", "Funding requested (USD)"]].rename(
+    shown = table[["Outcome", "statement", "Funding requested (USD)"]].rename(
         columns={"statement": "Outcome statement"}).set_index("Outcome")
+    return captioned(shown, "The four outcomes and evaluation, with the funding requested")
 
 
 def coverage_table(ctx: Where = None) -> pd.DataFrame:
@@ -236,9 +361,11 @@ def coverage_table(ctx: Where = None) -> pd.DataFrame:
     table = countries.assign(
         **{"Country office": countries["iso3"].map(country_office),
            "Regional office": countries["iso3"].map(regional)})
-    return table[["subregion", "country_name", "iso3", "Country office", "Regional office"]].rename(
-        columns={"subregion": "Subregion", "country_name": "Country", "iso3": "ISO3"}
-    ).set_index(["Subregion", "Country"])
+    shown = table[["subregion", "country_name", "iso3", "Country office", "Regional office"]
+                  ].rename(columns={"subregion": "Subregion", "country_name": "Country",
+                                    "iso3": "ISO3"}).set_index(["Subregion", "Country"])
+    return captioned(shown, "The prioritised countries by subregion, with the offices that"
+                            " cover them")
 
 
 def sheet_key_figures(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame:
@@ -246,12 +373,18 @@ def sheet_key_figures(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame
     info = sheet_info(sheet, ctx)
     figures = loaders.key_figures(info.ctx)
     mine = figures[figures["iso3"].isin(info.iso3)]
-    table = mine.assign(Value=[figure_value(v, u) for v, u in zip(mine["value"], mine["unit"],
-                                                                  strict=True)])
-    return table[["geography", "period", "measure", "Value", "qualifier", "statement"]].rename(
+    table = mine.assign(
+        Value=[figure_value(v, u) for v, u in zip(mine["value"], mine["unit"], strict=True)],
+        period=mine["period"].fillna(""),  # no period stated: an empty cell, never "None"
+        measure=mine["measure"].str.replace("_", " "),
+        qualifier=mine["qualifier"].str.replace("_", " "),
+    )
+    shown = table[["geography", "period", "measure", "Value", "qualifier", "statement"]].rename(
         columns={"geography": "Country", "period": "Period", "measure": "Measure",
                  "qualifier": "Qualifier", "statement": "Statement in the plan"}
     ).set_index("Country")
+    return captioned(shown, f"{info.title}: the numbers the plan's narrative states, with"
+                            " their sentence")
 
 
 def reconcile_table(ctx: Where = None) -> pd.DataFrame:
@@ -263,7 +396,7 @@ def reconcile_table(ctx: Where = None) -> pd.DataFrame:
             return f"{value:,.2f}"
         return f"{value:,.0f}"
 
-    return found.assign(
+    table = found.assign(
         Stated=[fmt(v, u) for v, u in zip(found["stated"], found["unit"], strict=True)],
         Computed=[fmt(v, u) for v, u in zip(found["computed"], found["unit"], strict=True)],
         Difference=[("+" if d > 0 else "") + fmt(d, u)
@@ -271,6 +404,8 @@ def reconcile_table(ctx: Where = None) -> pd.DataFrame:
     )[["table", "item", "check", "unit", "Stated", "Computed", "Difference", "note"]].rename(
         columns={"table": "Table", "item": "Item", "check": "Check", "unit": "Unit",
                  "note": "Note"})
+    return captioned(table, "Where the plan disagrees with itself (difference = computed minus"
+                            " stated)")
 
 
 def errata_table(ctx: Where = None) -> pd.DataFrame:

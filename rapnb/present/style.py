@@ -26,6 +26,13 @@ SUBREGION_COLORS: dict[str, str] = {
 SERIES_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
 CONFIDENCE_OPACITY: dict[str, float] = {"high": 1.0, "medium": 0.6, "low": 0.3}
 HIGHLIGHT = "#332288"
+MARKER_FILL, MARKER_STROKE = "#EE7733", "#222222"
+"""Point markers over any country fill (Figure 2's entry points): Paul Tol's vibrant orange,
+outlined dark."""
+HALO = "#FFFFFF"
+"""The outline drawn under a label that crosses dark and light fills."""
+INK = "#000000"
+"""Text on a light or mid-tone fill (see :func:`text_on`)."""
 CONTEXT_FILL = "#EEEEEE"
 CONTEXT_STROKE = "#BBBBBB"
 FONT = "Helvetica, Arial, sans-serif"
@@ -34,6 +41,26 @@ USD_FORMAT = ",.0f"
 """d3 format for USD amounts: thousands separators, no decimals."""
 PCT_FORMAT = ".1f"
 COUNT_FORMAT = ",.0f"
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(color[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """The label colour (HALO white or INK black) that contrasts most with `fill`."""
+    return max((HALO, INK), key=lambda c: contrast(c, fill))
 
 
 def outcome_scale() -> dict[str, Any]:
@@ -52,9 +79,11 @@ def _js_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
 
 
-def title(text: str, source: str, subtitle: str | None = None) -> dict[str, Any]:
-    """A chart title whose last subtitle line names the source."""
-    lines = ([subtitle] if subtitle else []) + [f"Source: {source}"]
+def title(text: str, source: str, subtitle: str | list[str] | None = None) -> dict[str, Any]:
+    """A chart title whose last subtitle line names the source (after `subtitle`: a line or a
+    list of lines)."""
+    lines = ([subtitle] if isinstance(subtitle, str) else list(subtitle or []))
+    lines.append(f"Source: {source}")
     return {"text": text, "subtitle": lines, "anchor": "start", "subtitleFontSize": 11,
             "subtitleColor": "#555555"}
 

@@ -78,3 +78,44 @@ def test_make_test_checks_chromium_before_anything_else() -> None:
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "sh scripts/ensure_chromium.sh"
+
+
+# ------------------------------------------------- npm and Java for the page checkers
+
+CHECKERS = ROOT / "scripts" / "ensure_page_checkers.sh"
+
+
+def run_checkers(tmp_path: Path, uid: int, present: tuple[str, ...],
+                 apt: str | None = None) -> tuple[subprocess.CompletedProcess, str]:
+    bin_dir, log = tmp_path / "bin", tmp_path / "apt.log"
+    bin_dir.mkdir()
+    tool(bin_dir, "id", f"echo {uid}")
+    for name in present:
+        tool(bin_dir, name, "exit 0")
+    if apt is not None:
+        tool(bin_dir, "apt-get", f'echo "$*" >> {log}\n{apt}')
+    done = subprocess.run(["/bin/sh", str(CHECKERS)], capture_output=True, text=True,
+                          timeout=30, env={"PATH": str(bin_dir), "HOME": str(tmp_path)})
+    return done, log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+def test_page_checkers_present_is_enough(tmp_path: Path) -> None:
+    done, log = run_checkers(tmp_path, uid=0, present=("npm", "java"), apt="exit 0")
+    assert (done.returncode, done.stderr, log) == (0, "", "")
+
+
+def test_page_checkers_missing_and_not_root_stop_with_one_line(tmp_path: Path) -> None:
+    done, log = run_checkers(tmp_path, uid=1000, present=("npm",), apt="exit 0")
+    assert done.returncode == 2 and log == ""
+    assert done.stderr == ("make test needs npm and Java for the page checkers (axe-core, the Nu"
+                           " Html Checker): run `sudo apt-get install default-jre-headless`"
+                           " (Debian/Ubuntu) and retry\n")
+
+
+def test_page_checkers_missing_as_root_are_installed(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    install = f'[ "$1" = install ] && printf "#!/bin/sh\\nexit 0\\n" > {bin_dir}/java' \
+              f' && /bin/chmod 755 {bin_dir}/java; exit 0'
+    done, log = run_checkers(tmp_path, uid=0, present=("npm",), apt=install)
+    assert done.returncode == 0, done.stderr
+    assert log.splitlines() == ["update -qq", "install -y -qq default-jre-headless"]

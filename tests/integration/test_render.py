@@ -380,16 +380,8 @@ def test_kill_processes_and_child_pids() -> None:
 # ------------------------------------------------------------------ the real notebooks
 
 
-@pytest.fixture(scope="module")
-def real_render(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("real") / "out"
-    done = subprocess.run(
-        # One worker: Colombia is drawn after the overview by the same process.
-        [sys.executable, "-m", "rapnb", "render", "--sheet", "colombia", "--sheet", "regional",
-         "--overview", "--out", str(out), "--jobs", "1"], capture_output=True, text=True,
-        timeout=900,
-    )
-    return {"out": out, "done": done}
+# The fixture `real_render` (overview, Colombia and regional sheets) is in conftest.py: the
+# site's tests (test_site.py) check the same render.
 
 
 def test_real_notebooks_render(real_render) -> None:

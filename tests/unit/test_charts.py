@@ -48,8 +48,11 @@ def test_outcome_colours_are_the_same_everywhere() -> None:
     expected = style.outcome_scale()
     assert set(expected["range"]) == OKABE_ITO
     for build in (charts.outcome_funding, charts.funding_by_office, charts.activity_matrix):
+        # A colour taken as it is from the data (scale None: the ink of segment labels) is no
+        # outcome colour.
         scales = [layer["encoding"]["color"]["scale"] for layer in _layers(build().to_dict())
-                  if "color" in layer.get("encoding", {})]
+                  if "color" in layer.get("encoding", {})
+                  and layer["encoding"]["color"].get("scale", {}) is not None]
         assert scales and all(s == expected for s in scales), build.__name__
     sheet = charts.sheet_funding("peru").to_dict()
     assert any(layer.get("encoding", {}).get("color", {}).get("scale") == expected
@@ -71,7 +74,7 @@ def test_funding_by_office_uses_usd_format_and_all_cells() -> None:
     spec = charts.funding_by_office().to_dict()
     rows = _values(spec)
     assert sum(r["amount_usd"] for r in rows) == 32_326_043
-    assert spec["encoding"]["x"]["axis"]["format"] == ",.0f"
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == ",.0f"
     colombia = {r["component"]: r["amount_usd"] for r in rows if r["office_id"] == "colombia"}
     assert colombia["socioeconomic_integration"] == 4_853_748
 
@@ -159,3 +162,21 @@ def test_render_kernel_leaves_the_svg_to_the_worker_which_draws_the_same(monkeyp
     assert nb.cells[0].outputs[0]["data"] == drawn
     monkeypatch.setenv(RENDER_KERNEL_ENV, "0")
     assert SVG_MIME in _render(spec)[0]
+
+
+def test_funding_segments_carry_their_outcome_number_in_readable_colours() -> None:
+    """Colour is not the only carrier: wide segments are labelled 1-4 or E, in a colour that
+    contrasts with the segment's fill at least 4.5:1 (WCAG AA for text)."""
+    from rapnb.present import style
+
+    spec = charts.funding_by_office().to_dict()
+    text_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    assert text_layer["encoding"]["color"]["field"] == "ink"
+    rows = next(iter(spec["datasets"].values()))
+    for row in rows:
+        assert style.contrast(row["ink"], style.OUTCOME_COLORS[row["component"]]) >= 4.5, row
+    colombia = {r["component"]: r["mark"] for r in rows if r["office_id"] == "colombia"}
+    assert colombia == {"data_production": "1", "capacity_coordination": "2",
+                        "direct_assistance": "3", "socioeconomic_integration": "4"}
+    uruguay = {r["component"]: r["mark"] for r in rows if r["office_id"] == "uruguay"}
+    assert set(uruguay.values()) == {""}  # USD 150,014 in all: no segment wide enough

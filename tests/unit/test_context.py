@@ -53,7 +53,7 @@ def test_outcome_labels_come_from_the_outcomes_table(data_copy: Path) -> None:
     spec = charts.outcome_funding(ctx).to_dict()
     labels = [row["label"] for row in spec["datasets"][spec["data"]["name"]]]
     assert labels[0] == "1 Datos"
-    legend = charts.funding_by_office(ctx).to_dict()["encoding"]["color"]["legend"]
+    legend = charts.funding_by_office(ctx).to_dict()["layer"][0]["encoding"]["color"]["legend"]
     assert "'1 Datos'" in legend["labelExpr"]
     assert report.outcomes_table(ctx).index[0] == "1 Datos"
     assert report.outcomes_table().index[0] == "1 Data production and dissemination"
@@ -62,7 +62,7 @@ def test_outcome_labels_come_from_the_outcomes_table(data_copy: Path) -> None:
 def test_a_quote_in_a_label_cannot_break_the_legend_expression(data_copy: Path) -> None:
     _edit(data_copy / "outcomes.csv", "component", "evaluation", "short_title", "it's")
     expr = charts.funding_by_office(rapnb.Context.create(data_copy)).to_dict()[
-        "encoding"]["color"]["legend"]["labelExpr"]
+        "layer"][0]["encoding"]["color"]["legend"]["labelExpr"]
     assert "'it\\'s'" in expr
 
 

@@ -121,7 +121,8 @@ def test_colours_come_from_style(specs: dict[str, dict[str, Any]], figure: str) 
     spec = {k: v for k, v in specs[figure].items() if k not in ("title", "config")}
     allowed = {c.upper() for c in (*style.OUTCOME_COLORS.values(),
                                    *style.SUBREGION_COLORS.values(), style.HIGHLIGHT,
-                                   style.CONTEXT_FILL, style.CONTEXT_STROKE)}
+                                   style.CONTEXT_FILL, style.CONTEXT_STROKE, style.MARKER_FILL,
+                                   style.MARKER_STROKE, style.HALO)}
     used = {c.upper() for c in re.findall(r"#[0-9A-Fa-f]{6}\b", json.dumps(spec))}
     assert used and used <= allowed
     assert not re.search(r'"(white|black|red|blue|gray|grey)"', json.dumps(spec))

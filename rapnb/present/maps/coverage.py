@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Where, as_context
 from rapnb.datasets import loaders
-from rapnb.present import style
+from rapnb.present import alt_text, style
 from rapnb.present.credits import COVERAGE_SOURCE
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import CARIBBEAN_EXTENT, COVERAGE_EXTENT, ZOOM_LABELS
@@ -44,6 +44,9 @@ def _coverage_features(features: list[dict[str, Any]], subregions: dict[str, str
         props = feature["properties"]
         props["subregion"] = subregions.get(props["iso3"], OTHER)
         props["offices"] = offices.get(props["iso3"], "")
+        props["desc"] = (f"{props['name']}: {props['subregion']}; implementing office(s):"
+                         f" {props['offices']}" if props["iso3"] in subregions
+                         else f"{props['name']}: not prioritised")
     return features
 
 
@@ -87,11 +90,12 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
     features = _coverage_features(
         base_features(ctx, extent, view_tolerance(extent, width)), subregions, offices)
     frame = alt.Chart(data.add([box_outline(zoom_extent)], "frame")).mark_geoshape(
-        filled=False, stroke=style.HIGHLIGHT, strokeWidth=1.2
+        filled=False, stroke=style.HIGHLIGHT, strokeWidth=1.2, aria=False
     ).project(**projection(view).to_dict())
     main = alt.layer(
-        geo_layer(data.add(features, "geo"), view).encode(fill=_subregion_fill(True),
-                                            tooltip=_coverage_tooltip()),
+        geo_layer(data.add(features, "geo"), view).encode(
+            fill=_subregion_fill(True), tooltip=_coverage_tooltip(),
+            description=alt.Description("properties.desc:N")),
         frame,
         outline(data, view),
     ).properties(width=width, height=height, title={"text": "The Americas", "fontSize": 12,
@@ -112,7 +116,8 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
     leaders, texts = label_layers(data, labels, zoom_view)
     zoom = alt.layer(
         geo_layer(data.add(zoom_features, "geo-zoom"), zoom_view).encode(
-            fill=_subregion_fill(False), tooltip=_coverage_tooltip()),
+            fill=_subregion_fill(False), tooltip=_coverage_tooltip(),
+            description=alt.Description("properties.desc:N")),
         *leaders, *texts,
         outline(data, zoom_view),
     ).properties(width=zoom_width, height=zoom_height,
@@ -124,7 +129,16 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
         chart, data, "coverage_map",
         "Geographic coverage: 17 prioritised countries by subregion and implementing office",
         COVERAGE_SOURCE,
-        "Hover for the implementing office(s) of each country; the plan groups Guyana with"
-        " the Caribbean",
+        "The implementing office(s) of each country are in the table below and its tooltip;"
+        " the plan groups Guyana with the Caribbean",
+        alt_text.coverage(_by_subregion(countries)),
     )
+
+
+def _by_subregion(countries: Any) -> dict[str, list[str]]:
+    """The prioritised countries' names per subregion, in the countries table's order."""
+    out: dict[str, list[str]] = {}
+    for name, subregion in zip(countries["country_name"], countries["subregion"], strict=True):
+        out.setdefault(str(subregion), []).append(str(name))
+    return out
 

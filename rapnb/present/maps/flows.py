@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Where, as_context
 from rapnb.datasets import loaders
-from rapnb.present import style
+from rapnb.present import alt_text, style
 from rapnb.present.credits import FLOWS_SOURCE
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
-from rapnb.present.maps.placements import FLOW_LABELS, FLOWS_EXTENT
+from rapnb.present.maps.placements import ENTRY_LABELS, FLOW_LABELS, FLOWS_EXTENT
 from rapnb.present.maps.projection import fit_view, projection, view_tolerance
 from rapnb.present.maps.vega import Datasets, finish, geo_layer, label_layers, outline
 
@@ -55,6 +55,57 @@ def _flow_labels(ctx: Where) -> list[dict[str, Any]]:
     return rows
 
 
+def _entry_points(ctx: Where) -> list[dict[str, Any]]:
+    """The entry points the text names, in the plan's order, with their label placement."""
+    points = loaders.entry_points(ctx).sort_values("position", kind="stable")
+    names = dict(zip(loaders.countries(ctx)["iso3"], loaders.countries(ctx)["country_name"],
+                     strict=True))
+    rows = []
+    for r in points.itertuples(index=False):
+        name, iso3 = str(r.entry_point), str(r.iso3)
+        land = isinstance(r.entered_mostly_by, str) and r.entered_mostly_by == "land"
+        label_lon, label_lat, align = ENTRY_LABELS.get(
+            name, (float(r.lon) + 1.0, float(r.lat), "left"))
+        rows.append({
+            "name": name, "iso3": iso3, "country": str(names.get(iso3, iso3)),
+            "lon": float(r.lon), "lat": float(r.lat), "land": land,
+            "label_lon": label_lon, "label_lat": label_lat, "align": align,
+            "desc": f"{name}: entry point of Venezuelan nationals into"
+                    f" {names.get(iso3, iso3)} ({r.place_kind})"
+                    + ("; the country is entered mostly by land" if land else ""),
+        })
+    return rows
+
+
+def _entry_layers(data: Datasets, points: list[dict[str, Any]], view: Any) -> list[alt.Chart]:
+    """Triangles at the entry points, and their names (on a white halo so that they read on
+    either country fill)."""
+    import altair as alt
+
+    projected = projection(view).to_dict()
+    source = data.add(points, "entry-points")
+    symbols = alt.Chart(source).mark_point(
+        shape="triangle-up", size=70, filled=True, fill=style.MARKER_FILL,
+        stroke=style.MARKER_STROKE,
+        strokeWidth=1, opacity=1,
+    ).encode(
+        alt.Longitude("lon:Q"), alt.Latitude("lat:Q"),
+        tooltip=[alt.Tooltip("name:N", title="Entry point"),
+                 alt.Tooltip("country:N", title="Into")],
+        description=alt.Description("desc:N"),
+    ).project(**projected)
+    layers = [symbols]
+    halo: dict[str, Any] = {"stroke": style.HALO, "strokeWidth": 3, "strokeOpacity": 0.9}
+    for extra in (halo, {}):
+        layers.append(alt.Chart(source).mark_text(
+            baseline="middle", align="left", fontSize=9, fontWeight="bold",
+            color=style.MARKER_STROKE,
+            aria=False, **extra,
+        ).encode(alt.Longitude("label_lon:Q"), alt.Latitude("label_lat:Q"), alt.Text("name:N"),
+                 ).project(**projected))
+    return layers
+
+
 def migratory_balance_map(ctx: Where = None) -> alt.LayerChart:
     """Figure 2: the countries the plan's text beside Figure 2 comments on, each labelled
     with what the text says (the plan prints no values for this map)."""
@@ -69,11 +120,18 @@ def migratory_balance_map(ctx: Where = None) -> alt.LayerChart:
     features = base_features(ctx, extent, view_tolerance(extent, width))
     data = Datasets()
     by_iso3 = {s["iso3"]: s for s in statements}
+    points = _entry_points(ctx)
+    land = {p["iso3"] for p in points if p["land"]}
     for feature in features:
         props = feature["properties"]
         statement = by_iso3.get(props["iso3"])
         props["role"] = ROLES[0] if statement else ROLES[1]
         props["statement"] = statement["quote"] if statement else ""
+        entries = [p["name"] for p in points if p["iso3"] == props["iso3"]]
+        props["desc"] = "; ".join(
+            [props["name"] + (f": {statement['quote']}" if statement else "")]
+            + (["entered mostly by land"] if props["iso3"] in land else [])
+            + ([f"entry point(s): {', '.join(entries)}"] if entries else []))
 
     labels = []
     for s in statements:
@@ -89,21 +147,36 @@ def migratory_balance_map(ctx: Where = None) -> alt.LayerChart:
         fill=alt.Fill("properties.role:N", title=None,
                       scale=alt.Scale(domain=list(ROLES),
                                       range=[style.HIGHLIGHT, style.CONTEXT_FILL]),
-                      legend=alt.Legend(orient="bottom-left", padding=6,
+                      legend=alt.Legend(orient="bottom-left", padding=6, labelLimit=320,
                                         symbolStrokeColor=style.CONTEXT_STROKE)),
         tooltip=[alt.Tooltip("properties.name:N", title="Country"),
                  alt.Tooltip("properties.statement:N", title="The plan says")],
+        description=alt.Description("properties.desc:N"),
     )
     leaders, texts = label_layers(data, labels, view)
     anchors = alt.Chart(data.add(labels, "anchors")).mark_circle(
-        size=16, fill=style.CONTEXT_FILL, stroke=style.HIGHLIGHT, strokeWidth=1, opacity=1
+        size=16, fill=style.CONTEXT_FILL, stroke=style.HIGHLIGHT, strokeWidth=1, opacity=1,
+        aria=False,
     ).encode(alt.Longitude("lon:Q"), alt.Latitude("lat:Q")).project(**projection(view).to_dict())
-    chart = alt.layer(countries, *leaders, anchors, *texts, outline(data, view)).properties(
-        width=width, height=height)
+    chart = alt.layer(countries, *leaders, anchors, *texts, *_entry_layers(data, points, view),
+                      outline(data, view)).properties(width=width, height=height)
+    land_names = [p["country"] for p in points if p["land"]]
+    subtitle = [NO_VALUES_NOTE] + (
+        [f"Orange triangles: the entry points the text names; {' and '.join(land_names)}"
+         f" {'are' if len(land_names) > 1 else 'is'} entered mostly by land"] if points else [])
     return finish(
         chart, data, "fig2_migratory_balance_map",
         "Figure 2. Accumulated migratory balance in selected countries",
         FLOWS_SOURCE,
-        NO_VALUES_NOTE,
+        subtitle,
+        alt_text.flows([(s["name"], s["lines"]) for s in labels_with_names(statements, features)],
+                       [(p["name"], p["country"]) for p in points], land_names),
     )
+
+
+def labels_with_names(statements: list[dict[str, Any]], features: list[dict[str, Any]]
+                      ) -> list[dict[str, Any]]:
+    """The statements with each country's name from the boundaries."""
+    names = {f["properties"]["iso3"]: f["properties"]["name"] for f in features}
+    return [{**s, "name": names.get(s["iso3"], s["iso3"])} for s in statements]
 

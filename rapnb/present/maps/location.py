@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rapnb.context import Where
 from rapnb.datasets import loaders
 from rapnb.derived.sheets import SheetInfo, sheet_info
-from rapnb.present import style
+from rapnb.present import alt_text, style
 from rapnb.present.credits import BOUNDARIES_SOURCE, PLAN_SHORT
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import COVERAGE_EXTENT, ZOOM_LABELS
@@ -61,6 +61,7 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
     for feature in features:
         props = feature["properties"]
         props["role"] = roles[0] if props["iso3"] in chosen else roles[1]
+        props["desc"] = f"{props['name']}: {props['role'].lower()}"
         names[props["iso3"]] = props["name"]
 
     data = Datasets()
@@ -70,6 +71,7 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
                                       range=[style.HIGHLIGHT, style.CONTEXT_FILL]),
                       legend=None),
         tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+        description=alt.Description("properties.desc:N"),
     )
     # On a zoomed-in map, countries too small to read (islands) are named: where the coverage
     # map's Caribbean panel names them, else just below them.
@@ -100,5 +102,6 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
         f"{PLAN_SHORT}, Geographic coverage and the '{sheet_title.split(' (')[0]}' sheet;"
         f" {BOUNDARIES_SOURCE}",
         subtitle,
+        alt_text.location(sheet_title, [names.get(i, i) for i in drawn]),
     )
 

@@ -45,6 +45,15 @@ FLOW_LABELS: dict[str, tuple[float, float, str]] = {
     "TTO": (-56.0, 13.0, "left"),
 }
 
+# Where the label of each entry point the text names goes: (label lon, label lat, align).
+ENTRY_LABELS: dict[str, tuple[float, float, str]] = {
+    "Cúcuta": (-71.6, 8.6, "left"),
+    "Roraima": (-60.2, 4.0, "left"),
+    "Rumichaca": (-76.8, 1.6, "left"),
+    "Tumbes": (-79.6, -4.6, "left"),
+    "Tacna": (-69.3, -18.3, "left"),
+}
+
 # --- Coverage -------------------------------------------------------------------------------
 
 # Caribbean zoom panel labels: (label lon, label lat, align).

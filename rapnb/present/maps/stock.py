@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Where, as_context
 from rapnb.datasets.values import plain
 from rapnb.derived.stocks import latest_stocks
-from rapnb.present import style
+from rapnb.present import alt_text, style
 from rapnb.present.credits import STOCKS_MAP_SOURCE
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import (
@@ -51,14 +51,16 @@ def _confidence_legend(data: Datasets, levels: list[str], x: int, y: int,
     rows = [{"confidence": c, "py": y + 24 + 22 * i} for i, c in enumerate(levels)]
     source = data.add(rows, "confidence")
     title = alt.Chart(data.add([{"text": "Confidence of the value"}], "confidence-title")
-                      ).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold"
+                      ).mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
+                                  aria=False
                       ).encode(alt.XValue(x), alt.YValue(y), alt.Text("text:N"))
     symbols = alt.Chart(source).mark_circle(
         size=220, fill=style.HIGHLIGHT, stroke=style.HIGHLIGHT, strokeWidth=1.5, opacity=1.0,
-        strokeOpacity=1.0,
+        strokeOpacity=1.0, aria=False,
     ).encode(alt.XValue(x + 9), alt.Y("py:Q", scale=None, axis=None),
              fillOpacity=opacity, strokeDash=dash)
-    labels = alt.Chart(source).mark_text(align="left", baseline="middle", fontSize=11).encode(
+    labels = alt.Chart(source).mark_text(align="left", baseline="middle", fontSize=11,
+                                         aria=False).encode(
         alt.XValue(x + 24), alt.Y("py:Q", scale=None, axis=None), alt.Text("label:N"),
     ).transform_calculate(label=CONFIDENCE_LABELS.replace("datum.value", "datum.confidence"))
     return [title, symbols, labels]
@@ -91,7 +93,10 @@ def stock_map(ctx: Where = None) -> alt.LayerChart:
             row["iso3"], (lon + 2.5, lat, "left", False))
         row.update({"lon": lon, "lat": lat, "label_lon": label_lon, "label_lat": label_lat,
                     "align": align, "leader": leader,
-                    "text": f"{name} {row['venezuelan_nationals']:,}{suffix}"})
+                    "text": f"{name} {row['venezuelan_nationals']:,}{suffix}",
+                    "desc": f"{row['country']}: {row['venezuelan_nationals']:,} Venezuelan"
+                            f" nationals ({row['year']}, {row['confidence']} confidence;"
+                            f" source: {row['source']})"})
 
     levels = list(style.CONFIDENCE_OPACITY)
     legend: dict[str, Any] = {"orient": "none", "padding": 6,
@@ -135,12 +140,13 @@ def stock_map(ctx: Where = None) -> alt.LayerChart:
                 alt.Tooltip("source:N", title="Source"),
                 alt.Tooltip("note:N", title="Note"),
             ],
+            description=alt.Description("desc:N"),
         )
         .project(**projection(view).to_dict())
     )
     leaders, texts = label_layers(data, rows, view)
     key = _confidence_legend(data, levels, conf_x, conf_y, confidence_opacity, confidence_dash)
-    chart = alt.layer(geo_layer(geo, view), *leaders, circles, *texts, *key,
+    chart = alt.layer(geo_layer(geo, view, aria=False), *leaders, circles, *texts, *key,
                       outline(data, view)).properties(
         width=width, height=height)
     return finish(
@@ -149,5 +155,6 @@ def stock_map(ctx: Where = None) -> alt.LayerChart:
         STOCKS_MAP_SOURCE,
         "Latest year available per country (2017 unless shown); lighter, dashed circles and"
         " '(medium)' or '(low)' mark values of lower confidence",
+        alt_text.stocks(rows, "Map with one circle per country"),
     )
 

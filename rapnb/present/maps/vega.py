@@ -55,7 +55,8 @@ def label_layers(data: Datasets, rows: list[dict[str, Any]], view: View,
                  ) -> tuple[list[alt.Chart], list[alt.Chart]]:
     """Leader lines from (lon, lat) to the label where `leader` is true, and text labels at
     (label_lon, label_lat), one layer per alignment; `text` may be a list of lines.
-    Returned apart so that symbols can be drawn between the leaders and the texts."""
+    Returned apart so that symbols can be drawn between the leaders and the texts. Both are
+    hidden from assistive technology: the labels restate what the marks' descriptions say."""
     import altair as alt
 
     projected = projection(view).to_dict()
@@ -64,7 +65,7 @@ def label_layers(data: Datasets, rows: list[dict[str, Any]], view: View,
     if with_leader:
         leaders.append(
             alt.Chart(data.add(with_leader, "leaders"))
-            .mark_rule(strokeWidth=0.7, color=leader_color)
+            .mark_rule(strokeWidth=0.7, color=leader_color, aria=False)
             .encode(alt.Longitude("lon:Q"), alt.Latitude("lat:Q"),
                     alt.Longitude2("label_lon"), alt.Latitude2("label_lat"))
             .project(**projected)
@@ -79,7 +80,7 @@ def label_layers(data: Datasets, rows: list[dict[str, Any]], view: View,
         texts.append(
             alt.Chart(data.add(subset, "labels"))
             .mark_text(align=align, baseline="middle", dx=dx, fontSize=font_size,
-                       lineHeight=font_size + 2)
+                       lineHeight=font_size + 2, aria=False)
             .encode(alt.Longitude("label_lon:Q"), alt.Latitude("label_lat:Q"),
                     alt.Text("text:N"))
             .project(**projected)
@@ -93,14 +94,16 @@ def outline(data: Datasets, view: View) -> alt.Chart:
     import altair as alt
 
     return alt.Chart(data.add([box_outline(view[0])], "outline")).mark_geoshape(
-        filled=False, stroke=style.CONTEXT_STROKE, strokeWidth=1
+        filled=False, stroke=style.CONTEXT_STROKE, strokeWidth=1, aria=False
     ).project(**projection(view, cut=False).to_dict())
 
 
 def finish(chart: Any, data: Datasets, figure: str, text: str, source: str,
-           subtitle: str | None) -> Any:
-    """Title, figure id and the embedded datasets on the top-level chart."""
-    chart = figure_spec(chart.properties(title=style.title(text, source, subtitle)), figure)
+           subtitle: str | list[str] | None, description: str) -> Any:
+    """Title, description (`rapnb.present.alt_text`), figure id and the embedded datasets on
+    the top-level chart."""
+    chart = figure_spec(chart.properties(title=style.title(text, source, subtitle),
+                                         description=description), figure)
     chart.datasets = frozen_json(dict(sorted(data.values.items())))
     return chart
 

@@ -1,0 +1,63 @@
+"""The site's index and navigation on a made-up output folder: links only to files that exist,
+relative links, other languages and PDFs slotting in when they appear."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rapnb.build.html_export import page_links
+from rapnb.build.site import editions, index_html
+
+
+def _touch(root: Path, *rels: str) -> None:
+    for rel in rels:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+
+
+def _links(text: str) -> list[str]:
+    return re.findall(r'<a\b[^>]*\bhref="([^"]*)"', text)
+
+
+def test_page_links_are_relative_to_the_page() -> None:
+    assert page_links("sheets/peru/peru.html") == {"lang": "en", "index": "../../index.html",
+                                                   "twins": []}
+    nav = page_links("sheets/peru/peru.html", "en", ("en", "es"))
+    assert nav["twins"] == [{"lang": "es", "label": "Español",
+                             "href": "../../es/sheets/peru/peru.html"}]
+    es = page_links("es/regional_overview/regional_overview.html", "en", ("en", "es"))
+    assert es["lang"] == "es" and es["index"] == "../../index.html"
+    assert es["twins"][0]["href"] == "../../en/regional_overview/regional_overview.html"
+
+
+def test_index_links_only_what_exists(tmp_path: Path) -> None:
+    _touch(tmp_path, "sheets/peru/peru.html", "sheets/peru/peru.ipynb", "rap_tables.xlsx",
+           "hxl/funding.csv", "manifest.json")
+    links = _links(index_html(tmp_path))
+    assert links == ["index.html", "sheets/peru/peru.html", "sheets/peru/peru.ipynb",
+                     "rap_tables.xlsx", "manifest.json", "hxl/funding.csv"]
+    assert all((tmp_path / h).is_file() for h in links if h != "index.html")
+
+
+def test_pdfs_the_book_and_a_second_language_slot_in(tmp_path: Path) -> None:
+    _touch(tmp_path, "sheets/peru/peru.html", "sheets/peru/peru.pdf",
+           "regional_overview/regional_overview.html", "regional_action_plan_2018.pdf",
+           "rap_datapackage.zip", "es/sheets/peru/peru.html", "es/index.html")
+    assert [(e.lang, e.prefix) for e in editions(tmp_path)] == [("en", ""), ("es", "es/")]
+    text = index_html(tmp_path)
+    links = _links(text)
+    for rel in ("sheets/peru/peru.pdf", "regional_action_plan_2018.pdf", "rap_datapackage.zip",
+                "es/sheets/peru/peru.html", "es/index.html"):
+        assert rel in links, rel
+    assert "English: " in text and "Español: " in text
+
+
+def test_index_numbers_come_from_the_data_and_text_is_escaped(tmp_path: Path,
+                                                               data_copy: Path) -> None:
+    sheets = data_copy / "sheets.csv"
+    sheets.write_text(sheets.read_text(encoding="utf-8").replace(
+        "Colombia,", "Colombia <b>&</b>,", 1), encoding="utf-8")
+    text = index_html(tmp_path, data_copy)
+    assert "Colombia &lt;b&gt;&amp;&lt;/b&gt;" in text and "<b>&" not in text
+    assert "USD 32,326,041" in text and "13,399,999" in text and "41.5%" in text

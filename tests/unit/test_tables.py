@@ -1,0 +1,83 @@
+"""Report tables as HTML: caption, one header row, scoped header cells, none empty, no style
+block, escaped text; and what the report's builders give them."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from rapnb.present import report
+from rapnb.present.tables import ROW_HEADER, captioned, table_html
+
+
+def _headers(html: str) -> list[str]:
+    return re.findall(r"<th\b[^>]*>(.*?)</th>", html)
+
+
+def test_caption_scopes_and_no_empty_header() -> None:
+    table = captioned(pd.DataFrame({"USD": ["1", "2"]}, index=pd.Index(["a", "b"], name="Office")),
+                      "Money <by> office")
+    html = table_html(table)
+    assert "<caption>Money &lt;by&gt; office</caption>" in html
+    assert '<th scope="col">Office</th><th scope="col">USD</th>' in html
+    assert '<th scope="row">a</th><td>1</td>' in html
+    assert html.count("<tr>") == 3  # one header row, then the data
+    assert "<style" not in html and "<th></th>" not in html
+
+
+def test_row_numbers_are_left_out_and_an_unnamed_index_gets_a_header() -> None:
+    numbered = table_html(pd.DataFrame({"x": [5, 6]}))
+    assert "<th" in numbered and 'scope="row"' not in numbered and ">0<" not in numbered
+    named = table_html(pd.DataFrame({"x": [5]}, index=["Peru"]))
+    assert f'<th scope="col">{ROW_HEADER}</th>' in named
+
+
+def test_missing_values_are_empty_cells_and_text_is_escaped() -> None:
+    html = table_html(pd.DataFrame({"p": [None, float("nan"), "<b>&</b>"]}))
+    assert "None" not in html and "nan" not in html
+    assert html.count("<td></td>") == 2 and "<td>&lt;b&gt;&amp;&lt;/b&gt;</td>" in html
+
+
+def test_outer_index_levels_span_their_rows() -> None:
+    html = table_html(report.sheet_activities_table("venezuela"))
+    assert '<th scope="row" rowspan="2">2 Capacity and coordination</th>' in html
+    assert '<th scope="col">Outcome</th><th scope="col">Activity</th>' in html
+
+
+def test_every_report_table_has_a_caption_and_no_blank_header() -> None:
+    info = report.sheet_info("peru")
+    tables = [report.stocks_table(), report.stock_evolution_table(), report.flows_table(),
+              report.entry_points_table(), report.permits_table(), report.outcomes_table(),
+              report.funding_table_display(), report.coverage_table(),
+              report.activity_matrix_table(), report.reconcile_table(),
+              report.sheets_overview_table(), report.sheet_countries(info),
+              report.sheet_funding_table(info), report.sheet_needs_table(info),
+              report.sheet_activities_table(info), report.permits_table(info),
+              report.sheet_key_figures(info)]
+    for table in tables:
+        html = table_html(table)
+        assert "<caption>" in html, table.columns
+        assert all(h.strip() for h in _headers(html)), table.columns
+    assert "implementing_office" not in table_html(report.funding_table_display())
+    periods = report.sheet_key_figures(info)["Period"].tolist()
+    assert "" in periods and None not in periods  # Peru: statements with no stated period
+
+
+def test_figure_2_tables_quote_the_plan() -> None:
+    points = report.entry_points_table()
+    assert list(points.index) == ["Cúcuta", "Roraima", "Rumichaca", "Tumbes", "Tacna"]
+    assert list(points["Into"]) == ["Colombia", "Brazil", "Ecuador", "Peru", "Chile"]
+    assert list(points["Country entered mostly by land"]) == ["yes", "yes", "", "", ""]
+    assert "mainly crossing the Rumichaca International Bridge" in (
+        points.loc["Rumichaca", "What the plan says"])
+    assert report.flows_table().loc["Argentina", "What the plan says"].startswith(
+        "There has been a 51% increase")
+
+
+def test_activity_matrix_table_counts_each_sheets_activities() -> None:
+    table = report.activity_matrix_table()
+    assert table.loc["Venezuela (Bolivarian Republic of)", "Activities"] == 2
+    assert table.loc["Venezuela (Bolivarian Republic of)",
+                      "Outcome 2 Capacity and coordination"] == "O2.A2, O2.A6"
+    assert int(table["Activities"].sum()) == 269
