@@ -43,6 +43,7 @@ _EXPORTS = {
     "key_figures": "rapnb.datasets.loaders",
     "stocks": "rapnb.datasets.loaders",
     "flow_statements": "rapnb.datasets.loaders",
+    "translations": "rapnb.datasets.loaders",
     "load_table": "rapnb.datasets.store",
     "table_names": "rapnb.datasets.store",
     "validate_data_dir": "rapnb.datasets.store",

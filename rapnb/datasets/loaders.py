@@ -101,3 +101,10 @@ def stocks(data_dir: DataDir = None) -> pd.DataFrame:
 def flow_statements(data_dir: DataDir = None) -> pd.DataFrame:
     """What the text beside Figure 2 says per country: `iso3, position, statement`."""
     return load_table("flow_statements", data_dir)
+
+
+def translations(data_dir: DataDir = None) -> pd.DataFrame:
+    """The plan's texts in Spanish: `table, row_key, field, text_en, text_es, source_es`, one row
+    per translated text (`row_key` is the row's primary key joined with '|'). The plan is in
+    English: a Spanish text is an unofficial translation unless `source_es` says otherwise."""
+    return load_table("translations", data_dir)

@@ -21,7 +21,7 @@ TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>[0-9]+)-(?P<rand>[0-9a-f]+
 DATASETS = [
     "sheets", "offices", "countries", "office_countries", "outcomes", "funding",
     "funding_stated", "activities", "sheet_activities", "sheet_needs", "government_response",
-    "residence_permits", "key_figures", "flow_statements", "stocks",
+    "residence_permits", "key_figures", "flow_statements", "stocks", "translations",
 ]
 PAYLOADS = [
     '=HYPERLINK("http://evil","x")',
