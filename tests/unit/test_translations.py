@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import rapnb
 from rapnb.errors import DataError
 from rapnb.paths import bundled_data_dir
 
+ROOT = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
 
 # What issue 15 asks to translate, table -> text fields (typed here from the issue, not imported).
@@ -331,7 +334,7 @@ def test_spanish_number_style(rows: list[dict[str, str]]) -> None:
     assert problems == []
 
 
-# --- the loader and the schema -------------------------------------------------------
+# --- the loader, the schema and the template script -----------------------------------------
 
 
 def test_loader_returns_the_csv(rows: list[dict[str, str]]) -> None:
@@ -364,3 +367,30 @@ def test_translatable_texts_match_the_csv(rows: list[dict[str, str]]) -> None:
     listed = [tuple(t) for t in translatable_texts()]
     assert listed == [(r["table"], r["row_key"], r["field"], r["text_en"]) for r in rows]
     assert set(listed) == {(*key, text) for key, text in _english(bundled_data_dir()).items()}
+
+
+def _template(*args: str) -> list[list[str]]:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "translations_template.py"),
+                             *args], capture_output=True, text=True, check=True, timeout=120)
+    return list(csv.reader(result.stdout.splitlines()))
+
+
+def test_template_starts_a_new_language(rows: list[dict[str, str]]) -> None:
+    table = _template("--lang", "pt")
+    assert table[0] == ["table", "row_key", "field", "text_en", "text_pt", "source_pt"]
+    assert [r[:4] for r in table[1:]] == [
+        [r["table"], r["row_key"], r["field"], r["text_en"]] for r in rows]
+    assert {tuple(r[4:]) for r in table[1:]} == {("", "")}
+
+
+def test_template_lists_what_is_missing(data_copy: Path) -> None:
+    assert _template("--lang", "es", "--missing", "--data-dir", str(data_copy)) == [
+        ["table", "row_key", "field", "text_en", "text_es", "source_es"]]
+    path = data_copy / "sheets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",Peru,", ",Perú (edited),"),
+                    encoding="utf-8")
+    listed = _template("--lang", "es", "--missing", "--data-dir", str(data_copy))
+    assert listed[1:] == [["sheets", "peru", "sheet_title", "Perú (edited)", "", ""]]
+    kept = _template("--lang", "es", "--data-dir", str(data_copy))
+    assert ["sheets", "colombia", "sheet_title", "Colombia", "Colombia",
+            "rapnb unofficial translation (2026)"] in kept
