@@ -45,6 +45,7 @@ _EXPORTS = {
     "flow_statements": "rapnb.datasets.loaders",
     "curated_errata": "rapnb.datasets.loaders",
     "entry_points": "rapnb.datasets.loaders",
+    "translations": "rapnb.datasets.loaders",
     "load_table": "rapnb.datasets.store",
     "table_names": "rapnb.datasets.store",
     "validate_data_dir": "rapnb.datasets.store",

@@ -113,3 +113,10 @@ def entry_points(data_dir: DataDir = None) -> pd.DataFrame:
     """The entry points the text beside Figure 2 names: `entry_point, iso3, position,
     place_kind, lon, lat, entered_mostly_by, statement`."""
     return load_table("entry_points", data_dir)
+
+
+def translations(data_dir: DataDir = None) -> pd.DataFrame:
+    """The plan's texts in Spanish: `table, row_key, field, text_en, text_es, source_es`, one row
+    per translated text (`row_key` is the row's primary key joined with '|'). The plan is in
+    English: a Spanish text is an unofficial translation unless `source_es` says otherwise."""
+    return load_table("translations", data_dir)

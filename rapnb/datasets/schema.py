@@ -41,6 +41,28 @@ CURATED_ERRATA_KINDS = [
 ]
 """Kinds of textual slip typed into data/errata.csv; rapnb.errata() computes three more."""
 
+TRANSLATED_FIELDS: dict[str, list[str]] = {
+    "outcomes": ["short_title", "title_as_printed", "statement", "outputs"],
+    "activities": ["text"],
+    "sheet_activities": ["sheet_text"],
+    "sheet_needs": ["need"],
+    "government_response": ["measure"],
+    "sheets": ["sheet_title"],
+    "key_figures": ["statement"],
+    "flow_statements": ["statement"],
+    "offices": ["office_name", "office_name_as_printed"],
+}
+"""The plan's texts that `translations.csv` translates: table -> its text fields (an empty cell
+has no translation). A row's key is its primary-key values joined with ROW_KEY_SEPARATOR."""
+ROW_KEY_SEPARATOR = "|"
+TRANSLATION_SOURCES = [
+    "rapnb unofficial translation (2026)",
+    "the plan's own Spanish name",
+    "IOM Spanish usage: office names",
+]
+"""Where a Spanish text comes from: our own translation (the plan is in English), the plan's
+own Spanish wording, or the name IOM itself uses in Spanish."""
+
 FIELDS: dict[str, dict[str, Any]] = {
     "sheet_id": {
         "type": "string",
@@ -413,6 +435,48 @@ FIELDS: dict[str, dict[str, Any]] = {
         "hxl": "#meta+source",
         "constraints": {"required": True},
     },
+    "table_name": {
+        "type": "string",
+        "description": "The table whose text is translated.",
+        "hxl": "#meta+table",
+        "constraints": {"required": True, "enum": list(TRANSLATED_FIELDS)},
+    },
+    "row_key": {
+        "type": "string",
+        "description": "The translated row's primary-key values, in the order its table"
+        " declares them, joined with '|' (e.g. 'argentina|O1.A3').",
+        "hxl": "#meta+key",
+        "constraints": {"required": True},
+    },
+    "field_name": {
+        "type": "string",
+        "description": "The translated column of that row.",
+        "hxl": "#meta+field",
+        "constraints": {
+            "required": True,
+            "enum": list(dict.fromkeys(f for fs in TRANSLATED_FIELDS.values() for f in fs)),
+        },
+    },
+    "text_en": {
+        "type": "string",
+        "description": "The English text exactly as the dataset holds it (a later edit of the"
+        " English data shows as a difference).",
+        "hxl": "#description+i_en",
+        "constraints": {"required": True},
+    },
+    "text_es": {
+        "type": "string",
+        "description": "Spanish text: an unofficial translation unless source_es says otherwise;"
+        " every number keeps its value, written the Spanish way (1.600.000; 27,1 %).",
+        "hxl": "#description+i_es",
+        "constraints": {"required": True},
+    },
+    "source_es": {
+        "type": "string",
+        "description": "Where the Spanish text comes from.",
+        "hxl": "#meta+source+i_es",
+        "constraints": {"required": True, "enum": TRANSLATION_SOURCES},
+    },
 }
 
 
@@ -586,6 +650,17 @@ TABLES: dict[str, dict[str, Any]] = {
         "primaryKey": ["erratum_id"],
         "sources": [PLAN],
     },
+    "translations": {
+        "description": "Spanish versions of the plan's texts (the plan is in English): one row per"
+        " table, row and text field; another language is another pair of text and source"
+        " columns. The Spanish texts are unofficial translations unless `source_es` says"
+        " otherwise.",
+        "fields": [_field("table", of="table_name"), _field("row_key"),
+                   _field("field", of="field_name"), _field("text_en"), _field("text_es"),
+                   _field("source_es")],
+        "primaryKey": ["table", "row_key", "field"],
+        "sources": [PLAN],
+    },
 }
 
 BOUNDARIES: dict[str, Any] = {
@@ -644,7 +719,8 @@ def build_datapackage() -> dict[str, Any]:
         "title": "Regional Action Plan for Venezuelan migration (IOM, 2018), as validated data",
         "description": "The plan's funding table, outcomes, activity framework, country sheets,"
         " residence-permits table, narrative figures and Figure 1 stocks, curated from the"
-        " plan's text with a source reference per row.",
+        " plan's text with a source reference per row; and Spanish versions of the plan's texts"
+        " (unofficial translations unless a row says otherwise).",
         "version": __version__,
         "licenses": [{"name": "CC-BY-4.0", "title": "Curation: Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
