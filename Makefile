@@ -24,7 +24,7 @@ COMPILE = $(UV) pip compile pyproject.toml requirements/installer.in --extra tes
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
 .PHONY: install report test test-fast chromium page-checkers lint validate refresh-notebooks bench \
-	datapackage lab lock clean
+	catalogs datapackage lab lock clean
 
 install: $(STAMP)
 
@@ -87,6 +87,12 @@ lint: $(STAMP)
 # Render benchmark: floor, full render at --jobs 1 and 2, import time, kernel peak memory.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_render.py
+
+# The gettext catalogs: rapnb/locale/rapnb.pot from the code and notebooks, merged into each
+# language's .po (translate the new messages there, then `make test` checks none is missing).
+catalogs: $(STAMP)
+	$(BIN)/python scripts/i18n.py extract
+	$(BIN)/python scripts/i18n.py update
 
 datapackage: $(STAMP)
 	$(BIN)/python scripts/build_datapackage.py

@@ -18,6 +18,8 @@ from typing import Union
 from rapnb.paths import data_dir as resolve_data_dir
 
 DEFAULT_LANG = "en"
+LANGUAGES = ("en", "es")
+"""The languages a report is rendered in (each has a catalog in rapnb/locale/)."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,13 @@ class Context:
     def create(
         cls, data_dir: str | os.PathLike[str] | None = None, lang: str = DEFAULT_LANG
     ) -> Context:
-        """A context for `data_dir` (else $RAPNB_DATA_DIR, else the bundled data); raises
-        DataError if that directory does not exist."""
+        """A context for `data_dir` (else $RAPNB_DATA_DIR, else the bundled data) in `lang`;
+        raises DataError if that directory does not exist, UnknownLanguageError for a language
+        rapnb does not render."""
+        if not isinstance(lang, str) or lang not in LANGUAGES:
+            from rapnb.errors import UnknownLanguageError
+
+            raise UnknownLanguageError(lang, list(LANGUAGES))
         return cls(resolve_data_dir(data_dir), lang)
 
 

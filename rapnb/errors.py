@@ -44,3 +44,12 @@ class UnknownSheetError(KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message; show it plainly
         return str(self.args[0])
+
+
+class UnknownLanguageError(ValueError):
+    """A language rapnb has no catalog for."""
+
+    def __init__(self, lang: object, valid: list[str]) -> None:
+        self.lang = lang
+        self.valid = list(valid)
+        super().__init__(f"unknown language {lang!r}; languages: {', '.join(self.valid)}")

@@ -120,3 +120,8 @@ def translations(data_dir: DataDir = None) -> pd.DataFrame:
     per translated text (`row_key` is the row's primary key joined with '|'). The plan is in
     English: a Spanish text is an unofficial translation unless `source_es` says otherwise."""
     return load_table("translations", data_dir)
+
+
+def country_codes(data_dir: DataDir = None) -> pd.DataFrame:
+    """ISO 3166-1 alpha-2 codes of the countries the maps draw: `iso3, iso2`."""
+    return load_table("country_codes", data_dir)

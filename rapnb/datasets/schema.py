@@ -10,7 +10,7 @@ from copy import deepcopy
 from typing import Any
 
 from rapnb import __version__
-from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
+from rapnb.datasets.sources import ISO_3166, NATURAL_EARTH, PLAN, TRENDS
 
 COMPONENTS = [
     "data_production",
@@ -85,6 +85,12 @@ FIELDS: dict[str, dict[str, Any]] = {
         "description": "ISO 3166-1 alpha-3 country code (BES for Bonaire).",
         "hxl": "#country+code",
         "constraints": {"required": True, "pattern": ISO3_PATTERN},
+    },
+    "iso2": {
+        "type": "string",
+        "description": "ISO 3166-1 alpha-2 code of the country (what CLDR names countries by).",
+        "hxl": "#country+code+v_iso2",
+        "constraints": {"required": True, "pattern": "^[A-Z]{2}$"},
     },
     "country": {
         "type": "string",
@@ -660,6 +666,13 @@ TABLES: dict[str, dict[str, Any]] = {
                    _field("source_es")],
         "primaryKey": ["table", "row_key", "field"],
         "sources": [PLAN],
+    },
+    "country_codes": {
+        "description": "ISO 3166-1 alpha-2 codes of the countries the maps draw, by alpha-3 code:"
+        " how a page names a country in its language (CLDR, through Babel).",
+        "fields": [_field("iso3"), _field("iso2"), _field("source_ref")],
+        "primaryKey": ["iso3"],
+        "sources": [ISO_3166],
     },
 }
 

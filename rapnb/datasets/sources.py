@@ -37,3 +37,11 @@ NATURAL_EARTH = {
     "licence": "Public domain (Natural Earth terms of use); world-atlas is ISC-licensed.",
 }
 
+ISO_3166 = {
+    "name": "iso-3166-1",
+    "title": "ISO 3166-1: Codes for the representation of names of countries, alpha-2 and alpha-3",
+    "producer": "International Organization for Standardization (ISO)",
+    "date": "2020",
+    "path": "https://www.iso.org/iso-3166-country-codes.html",
+    "licence": "Codes are public reference data; country names come from Unicode CLDR (via Babel).",
+}

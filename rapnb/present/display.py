@@ -96,6 +96,12 @@ def _display_without_validation() -> None:
     shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, bundle)
 
 
-def figure_spec(chart: Any, figure: str) -> Any:
-    """Attach the figure id that names the chart's exported files."""
-    return chart.properties(usermeta={FIGURE_KEY: figure})
+def figure_spec(chart: Any, figure: str, lang: str = "en") -> Any:
+    """Attach the figure id that names the chart's exported files; in another language than
+    English, the language's number symbols (CLDR) for Vega's number formats."""
+    chart = chart.properties(usermeta={FIGURE_KEY: figure})
+    if lang != "en":
+        from rapnb.present.i18n import d3_locale
+
+        chart = chart.configure(locale={"number": d3_locale(lang)})
+    return chart

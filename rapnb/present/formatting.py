@@ -1,15 +1,20 @@
 """How numbers and data text appear on a page: separators, USD, N.A. for a missing value,
-escaped text, Markdown output, and the outcome labels the outcomes table carries."""
+escaped text, Markdown output, and the outcome labels the outcomes table carries; numbers in
+the render's language (Babel, CLDR: 13,399,999 in English, 13.399.999 in Spanish)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from rapnb.context import Where
+from rapnb.context import DEFAULT_LANG, Where, as_context
 from rapnb.datasets import loaders
+from rapnb.present import i18n
+from rapnb.present.i18n import N_
+from rapnb.present.plan_text import localize
 
-NA = "N.A."
+NA = N_("N.A.")
+"""What a missing value reads as (the plan's own mark in its permits table)."""
 
 
 def escape(text: object) -> str:
@@ -30,34 +35,45 @@ class Markdown:
         return self.text
 
 
-def bullets(items: list[str], empty: str = "None listed in the plan.") -> Markdown:
-    """A bullet list of data text, escaped."""
+def bullets(items: list[str], empty: str = N_("None listed in the plan."),
+            lang: str = DEFAULT_LANG) -> Markdown:
+    """A bullet list of data text, escaped (`empty`, translated, when there is none)."""
     if not items:
-        return Markdown(f"*{empty}*")
+        return Markdown(f"*{i18n.gettext_for(lang)(empty)}*")
     return Markdown("\n".join(f"- {escape(item)}" for item in items))
 
 
-def amount(value: Any) -> str:
-    """An amount with thousands separators: '32,326,041'."""
-    return f"{int(value):,}"
+def amount(value: Any, lang: str = DEFAULT_LANG) -> str:
+    """An amount with the language's separators: '32,326,041' (en), '32.326.041' (es)."""
+    return i18n.number(int(value), lang)
 
 
-def usd(value: float) -> str:
-    """USD with thousands separators: 'USD 32,326,041'."""
-    return f"USD {value:,.0f}"
+def usd(value: float, lang: str = DEFAULT_LANG) -> str:
+    """USD with the language's separators: 'USD 32,326,041' (en), 'USD 32.326.041' (es)."""
+    return f"USD {i18n.number(round(value), lang)}"
 
 
-def count(value: Any) -> str:
-    """A count with thousands separators; N.A. for a missing value."""
+def count(value: Any, lang: str = DEFAULT_LANG) -> str:
+    """A count with the language's separators; N.A. (translated) for a missing value."""
     import pandas as pd
 
-    return NA if pd.isna(value) else f"{int(value):,}"
+    return i18n.gettext_for(lang)(NA) if pd.isna(value) else i18n.number(int(value), lang)
 
 
-def figure_value(value: float, unit: str) -> str:
-    """A narrative figure with its unit: '51%', '100,000 persons', '-27.1%'."""
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{number}%" if unit == "percent" else f"{number} {unit}"
+UNITS = {"persons": N_("persons"), "permits": N_("permits"), "years": N_("years"),
+         "usd": "USD", "ratio": N_("ratio"), "applications": N_("applications"),
+         "days": N_("days")}
+"""The units of key figures, as the page writes them."""
+
+
+def figure_value(value: float, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A narrative figure with its unit: '51%', '100,000 persons', '-27.1%' (en);
+    '51 %', '100.000 personas', '-27,1 %' (es)."""
+    decimals = 0 if float(value).is_integer() else 1
+    if unit == "percent":
+        return i18n.percent(value, lang, decimals)
+    word = i18n.gettext_for(lang)(UNITS[unit]) if unit in UNITS else unit
+    return f"{i18n.number(value, lang, decimals)} {word}"
 
 
 def outcome_labels(ctx: Where = None) -> dict[str, str]:
@@ -65,7 +81,9 @@ def outcome_labels(ctx: Where = None) -> dict[str, str]:
     dissemination', ..., 'Evaluation' (no outcome number)."""
     import pandas as pd
 
-    outcomes = loaders.outcomes(ctx)
+    ctx = as_context(ctx)
+    outcomes = localize(loaders.outcomes(ctx), ctx, "outcomes", ["component"],
+                        ["short_title"])
     return {
         str(component): str(title) if pd.isna(number) else f"{int(number)} {title}"
         for component, number, title in zip(outcomes["component"], outcomes["outcome"],
