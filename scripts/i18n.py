@@ -32,7 +32,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def messages() -> Catalog:
     """Every interface message of the code and the notebooks, as a template catalog."""
     catalog = Catalog(project="rapnb", domain="rapnb", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for _filename, _lineno, message, comments, context in extract_from_dir(
             ROOT / "rapnb", method_map=[("**.py", "python")], keywords=KEYWORDS,
             comment_tags=("i18n:",), strip_comment_tags=True):
         catalog.add(message, locations=[], auto_comments=comments, context=context)
