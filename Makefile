@@ -60,8 +60,8 @@ test-fast: $(STAMP)
 
 # Re-run a rendered batch (the notebooks papermill wrote into $(OUT)) and compare its outputs.
 validate: $(STAMP)
-	@test -d $(OUT)/sheets || { echo "no rendered batch in $(OUT)/ (run make report first)"; exit 2; }
-	$(BIN)/python -m pytest $(NBVAL) $(OUT)/regional_overview $(OUT)/sheets
+	@ls -d $(OUT)/*/sheets >/dev/null 2>&1 || { echo "no rendered batch in $(OUT)/ (run make report first)"; exit 2; }
+	$(BIN)/python -m pytest $(NBVAL) $(wildcard $(OUT)/*/regional_overview $(OUT)/*/sheets)
 
 # Re-execute the committed notebooks top to bottom so their stored outputs are current.
 refresh-notebooks: $(STAMP)

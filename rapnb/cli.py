@@ -26,11 +26,11 @@ only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colom
 adds the overview, `--overview` alone renders only the overview. The workbook, HXL CSVs and HDX
 files are written by every render; entries of notebooks not rendered stay in the manifest.
 
-Output layout (in --out):
-  regional_overview/regional_overview.ipynb|.html, regional_overview/figures/<id>.svg|.png
-  sheets/<sheet>/<sheet>.ipynb|.html, sheets/<sheet>/figures/<id>.svg|.png
-  rap_tables.xlsx, hxl/*.csv, hdx_dataset.json, rap_datapackage.zip, manifest.json,
-  failed/<name>.ipynb (failed notebooks only)
+Output layout (in --out), one folder per language (--lang, repeatable; default en and es):
+  <lang>/regional_overview/regional_overview.ipynb|.html, .../figures/<id>.svg|.png
+  <lang>/sheets/<sheet>/<sheet>.ipynb|.html, <lang>/sheets/<sheet>/figures/<id>.svg|.png
+  index.html, rap_tables.xlsx, hxl/*.csv, hdx_dataset.json, rap_datapackage.zip,
+  manifest.json, failed/<lang>/<name>.ipynb (failed notebooks only)
 
 Only what changed is rendered: a notebook whose fingerprint (its source, parameters, the data it
 read, rapnb's code, the installed packages) is unchanged and whose outputs are intact is skipped;
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "one): passed as parameter data_dir and $RAPNB_DATA_DIR")
     render.add_argument("--wait", action="store_true",
                         help="if another render is writing to --out, wait for it (else exit 3)")
+    render.add_argument("--lang", action="append", default=[], metavar="LANG",
+                        help="render this language (repeatable: en, es); default: every"
+                             " language, each into <out>/<lang>/")
     render.add_argument("--force", action="store_true",
                         help="render every notebook, also those unchanged since the last render")
     render.add_argument("--overwrite", action="store_true",
@@ -207,6 +210,15 @@ def _check_sheets(requested: Sequence[str], data_dir: Path | None) -> list[str]:
     return chosen
 
 
+def _check_langs(requested: Sequence[str]) -> list[str]:
+    from rapnb.context import LANGUAGES
+
+    for lang in requested:
+        if lang not in LANGUAGES:
+            raise UsageError(f"unknown language {lang!r}; languages: {', '.join(LANGUAGES)}")
+    return list(dict.fromkeys(requested)) or list(LANGUAGES)
+
+
 def plan_jobs(args: argparse.Namespace) -> tuple[list, Path, Path | None]:
     """Check the render arguments (raising UsageError) and return (jobs, out, data_dir)."""
     from rapnb.build.jobs import report_jobs
@@ -215,10 +227,11 @@ def plan_jobs(args: argparse.Namespace) -> tuple[list, Path, Path | None]:
     out = _check_out(args.out)
     data_dir = _check_data_dir(args.data_dir)
     chosen = _check_sheets(args.sheet, data_dir)
+    langs = _check_langs(args.lang)
     if not chosen and not args.overview:
-        jobs = report_jobs(sheets(data_dir), overview=True, data_dir=data_dir)
+        jobs = report_jobs(sheets(data_dir), overview=True, data_dir=data_dir, langs=langs)
     else:
-        jobs = report_jobs(chosen, overview=args.overview, data_dir=data_dir)
+        jobs = report_jobs(chosen, overview=args.overview, data_dir=data_dir, langs=langs)
     for notebook in sorted({job.notebook for job in jobs}):
         if not notebook.is_file():
             raise UsageError(f"notebook {notebook} not found")

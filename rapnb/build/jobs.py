@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapnb.context import DEFAULT_LANG, LANGUAGES
 from rapnb.paths import notebooks_dir
 
 OVERVIEW = "regional_overview"
@@ -25,17 +26,25 @@ TABLE_OUTPUTS = (WORKBOOK_FILE, HXL_DIR, HDX_FILE, PACKAGE_ZIP)
 
 @dataclass(frozen=True)
 class Job:
-    """One notebook to render: `<out>/<subdir>/<name>.ipynb|.html` and `figures/`."""
+    """One notebook to render: `<out>/<subdir>/<stem>.ipynb|.html` and `figures/` (`stem`
+    defaults to the name; a language's jobs are named `<lang>/<sheet>`, their files `<sheet>.*`
+    in `<lang>/sheets/<sheet>/`)."""
 
     name: str
     notebook: Path
     parameters: dict[str, Any] = field(default_factory=dict)
     subdir: str = ""
+    stem: str = ""
 
     @property
     def folder(self) -> str:
         """The job's folder inside the output directory."""
         return self.subdir or self.name
+
+    @property
+    def file_stem(self) -> str:
+        """The name of its files (`<stem>.ipynb`, `<stem>.html`)."""
+        return self.stem or self.name.rsplit("/", 1)[-1]
 
 
 @dataclass
@@ -82,24 +91,34 @@ class RenderReport:
         return 1 if self.failed else 0
 
 
-def overview_job(data_dir: str | os.PathLike[str] | None = None) -> Job:
-    """The regional overview notebook."""
-    params = {"data_dir": str(data_dir)} if data_dir is not None else {}
-    return Job(OVERVIEW, notebooks_dir() / OVERVIEW_NOTEBOOK, params, OVERVIEW)
-
-
-def sheet_job(sheet: str, data_dir: str | os.PathLike[str] | None = None) -> Job:
-    """The country sheet notebook for `sheet`, into `sheets/<sheet>/`."""
-    params: dict[str, Any] = {"sheet": sheet}
+def overview_job(data_dir: str | os.PathLike[str] | None = None, lang: str = DEFAULT_LANG
+                 ) -> Job:
+    """The regional overview notebook in `lang`, into `<lang>/regional_overview/`."""
+    params: dict[str, Any] = {"lang": lang}
     if data_dir is not None:
         params["data_dir"] = str(data_dir)
-    return Job(sheet, notebooks_dir() / SHEET_NOTEBOOK, params, f"sheets/{sheet}")
+    return Job(f"{lang}/{OVERVIEW}", notebooks_dir() / OVERVIEW_NOTEBOOK, params,
+               f"{lang}/{OVERVIEW}", OVERVIEW)
+
+
+def sheet_job(sheet: str, data_dir: str | os.PathLike[str] | None = None,
+              lang: str = DEFAULT_LANG) -> Job:
+    """The country sheet notebook for `sheet` in `lang`, into `<lang>/sheets/<sheet>/`."""
+    params: dict[str, Any] = {"sheet": sheet, "lang": lang}
+    if data_dir is not None:
+        params["data_dir"] = str(data_dir)
+    return Job(f"{lang}/{sheet}", notebooks_dir() / SHEET_NOTEBOOK, params,
+               f"{lang}/sheets/{sheet}", sheet)
 
 
 def report_jobs(
     sheets: list[str] | tuple[str, ...], overview: bool = True,
     data_dir: str | os.PathLike[str] | None = None,
+    langs: list[str] | tuple[str, ...] = LANGUAGES,
 ) -> list[Job]:
-    """The overview (if asked) then one job per sheet."""
-    jobs = [overview_job(data_dir)] if overview else []
-    return jobs + [sheet_job(sheet, data_dir) for sheet in sheets]
+    """Per language: the overview (if asked) then one job per sheet."""
+    jobs = []
+    for lang in langs:
+        jobs += [overview_job(data_dir, lang)] if overview else []
+        jobs += [sheet_job(sheet, data_dir, lang) for sheet in sheets]
+    return jobs

@@ -28,6 +28,10 @@ class NotebookTask:
     work: str
     """The task's own folder: the worker stages its files in `<work>/out`."""
     data_dir: str
+    stem: str = ""
+    """The name of its files (`<folder>/<stem>.ipynb`); the task's name if empty."""
+    languages: list[str] = field(default_factory=list)
+    """The languages of this render (each page links to its twins in the others)."""
     kind: Literal["notebook"] = "notebook"
 
 

@@ -52,6 +52,7 @@ from rapnb.build.pool import (
     terminate,
 )
 from rapnb.build.worker import FAILED_DIR
+from rapnb.context import LANGUAGES
 from rapnb.paths import DATA_DIR_ENV
 from rapnb.paths import data_dir as resolve_data_dir
 from rapnb.present.display import RENDER_KERNEL_ENV
@@ -121,7 +122,7 @@ class ForeignFilesError(RuntimeError):
 
 
 OWN_TOP_LEVEL = (manifest.MANIFEST_NAME, *TABLE_OUTPUTS, "sheets", OVERVIEW, FAILED_DIR,
-                 site.INDEX_NAME)
+                 site.INDEX_NAME, *LANGUAGES)
 """The names rapnb writes at the top of an output directory."""
 
 
@@ -182,6 +183,7 @@ class _Renderer:
         self.hashes: dict[str, dict[str, Any]] = {}
         self.reasons: dict[str, str] = {}
         self.skipped: set[str] = set()
+        self.languages: list[str] = []
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -235,7 +237,8 @@ class _Renderer:
             name=job.name, folder=job.folder, notebook=str(job.notebook.resolve()),
             parameters=job.parameters,
             source_label=f"{job.notebook.parent.name}/{job.notebook.name}",
-            work=str(self.work / job.name), data_dir=data_dir,
+            work=str(self.work / job.name.replace("/", "-")), data_dir=data_dir,
+            stem=job.file_stem, languages=self.languages,
         )
 
     def skip(self, job: Job | None, reason: str) -> Result:
@@ -389,6 +392,7 @@ def render(
         found = [] if overwrite else foreign_files(out_dir, renderer.previous)
         if found:
             raise ForeignFilesError(out_dir, found)
+        renderer.languages = sorted({str(j.parameters.get("lang", "en")) for j in jobs})
         todo: list[Job | None] = [*jobs, *([None] if tables else [])]
         plans = [renderer.plan(job, force) for job in todo]
         results = [renderer.skip(job, p.reason) for job, p in zip(todo, plans, strict=True)

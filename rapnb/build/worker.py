@@ -123,12 +123,13 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
         os.environ.pop(READS_LOG_ENV, None)
     source_ids = source_cell_ids(task.notebook)
     if error is None:
-        rel = f"{folder}/{name}"
+        rel = f"{folder}/{task.stem or name}"
         try:
             execution = normalise_notebook(nb, source_ids, task.source_label, f"{rel}.ipynb")
             add_svgs(nb)
             files = {f"{rel}.ipynb": _notebook_bytes(nb)}
-            files[f"{rel}.html"] = notebook_to_html(nb, name).encode("utf-8")
+            files[f"{rel}.html"] = notebook_to_html(nb, task.stem or name,
+                                                    languages=task.languages).encode("utf-8")
             for fig, data in figure_files(nb).items():
                 files[f"{folder}/{fig}"] = data
             return TaskOutcome("ok", _stage(staged, files), reads=read_log(log),
