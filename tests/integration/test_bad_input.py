@@ -173,7 +173,7 @@ def test_hostile_text_shows_as_text_in_html_and_workbook(data_copy: Path, tmp_pa
                            str(out), "--data-dir", str(data_copy), "--no-progress"],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    html = (out / "sheets/peru/peru.html").read_text(encoding="utf-8")
+    html = (out / "en/sheets/peru/peru.html").read_text(encoding="utf-8")
     assert "<script" not in html and not re.search(r"<img[^>]*onerror", html)
     shown = re.search(r"<li>(&lt;script&gt;.*?)</li>", html)
     assert shown, "the hostile line must be shown as text"
@@ -271,7 +271,7 @@ def test_relative_data_dir_in_the_environment(data_copy: Path, tmp_path: Path) -
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     out = tmp_path / "o"
-    assert f"<li>{marker}</li>" in (out / "sheets/peru/peru.html").read_text(encoding="utf-8")
+    assert f"<li>{marker}</li>" in (out / "en/sheets/peru/peru.html").read_text(encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data_dir"] == str(mydata)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mydata", "o"]

@@ -112,13 +112,13 @@ def test_a_damaged_or_missing_output_is_re_rendered(stub_out: Path) -> None:
 
 
 def test_the_summary_says_what_was_rendered_and_skipped(stub_out: Path) -> None:
-    done = rapnb_render("--out", str(stub_out), "--overview")
+    done = rapnb_render("--out", str(stub_out), "--overview", "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert "regional_overview" in done.stdout and "not rendered before" in done.stdout
-    again = rapnb_render("--out", str(stub_out), "--overview")
+    again = rapnb_render("--out", str(stub_out), "--overview", "--lang", "en")
     assert again.returncode == 0, again.stderr
     lines = again.stdout.splitlines()
-    assert any(line.split()[:3] == ["regional_overview", "skipped", "-"] for line in lines)
+    assert any(line.split()[:3] == ["en/regional_overview", "skipped", "-"] for line in lines)
     assert "0 rendered, 2 skipped (unchanged), 0 FAILED" in again.stdout
     assert f"nothing to render: {stub_out} is up to date" in again.stdout
 
@@ -142,7 +142,7 @@ def sheets_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("sheets")
     data = root / "data"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
-    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data)
+    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data, langs=["en"])
     for out in ("a", "b"):
         report = render(jobs, root / out, data_dir=data, workers=2, progress=False)
         assert report.exit_code == 0, [r.error for r in report.results]
@@ -152,29 +152,29 @@ def sheets_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_two_fresh_renders_give_identical_notebooks(sheets_out: dict[str, Path]) -> None:
     for sheet in ("peru", "chile"):
         for suffix in ("ipynb", "html"):
-            rel = f"sheets/{sheet}/{sheet}.{suffix}"
+            rel = f"en/sheets/{sheet}/{sheet}.{suffix}"
             assert (sheets_out["a"] / rel).read_bytes() == (sheets_out["b"] / rel).read_bytes()
 
 
 def test_editing_one_sheets_rows_re_renders_that_sheet_only(sheets_out: dict[str, Path]) -> None:
     data, out = sheets_out["data"], sheets_out["a"]
     _edit_first(data / "government_response.csv", "peru", "measure", " (edited)")
-    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data)
+    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data, langs=["en"])
     report = render(jobs, out, data_dir=data, workers=2, progress=False)
-    assert statuses(report) == {"tables": "ok", "peru": "ok", "chile": "skipped"}
+    assert statuses(report) == {"tables": "ok", "en/peru": "ok", "en/chile": "skipped"}
     reasons = {r.name: r.reason for r in report.results}
-    assert reasons["peru"] == "data changed: government_response.csv (sheet_id=peru)"
-    assert "(edited)" in (out / "sheets/peru/peru.html").read_text(encoding="utf-8")
+    assert reasons["en/peru"] == "data changed: government_response.csv (sheet_id=peru)"
+    assert "(edited)" in (out / "en/sheets/peru/peru.html").read_text(encoding="utf-8")
 
 
 def test_a_file_every_sheet_reads_re_renders_every_sheet(sheets_out: dict[str, Path]) -> None:
     data, out = sheets_out["data"], sheets_out["b"]
     _edit_first(data / "sheets.csv", "chile", "source_ref", " (edited)")
-    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data)
+    jobs = report_jobs(["peru", "chile"], overview=False, data_dir=data, langs=["en"])
     report = render(jobs, out, data_dir=data, workers=2, progress=False)
-    assert statuses(report) == {"tables": "ok", "peru": "ok", "chile": "ok"}
+    assert statuses(report) == {"tables": "ok", "en/peru": "ok", "en/chile": "ok"}
     reasons = {r.name: r.reason for r in report.results}
-    assert "data changed: sheets.csv" in reasons["peru"].split("; ")
+    assert "data changed: sheets.csv" in reasons["en/peru"].split("; ")
 
 
 # ------------------------------------------------------------------ kill -9 mid-render

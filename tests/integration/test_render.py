@@ -387,22 +387,26 @@ def test_kill_processes_and_child_pids() -> None:
 def test_real_notebooks_render(real_render) -> None:
     out, done = real_render["out"], real_render["done"]
     assert done.returncode == 0, done.stdout + done.stderr
-    for rel in ("regional_overview/regional_overview.ipynb",
-                "regional_overview/regional_overview.html",
-                "sheets/colombia/colombia.ipynb", "sheets/colombia/colombia.html",
-                "sheets/regional/regional.ipynb", "sheets/regional/regional.html",
+    for rel in ("en/regional_overview/regional_overview.ipynb",
+                "es/regional_overview/regional_overview.html",
+                "en/sheets/colombia/colombia.ipynb", "en/sheets/colombia/colombia.html",
+                "es/sheets/regional/regional.ipynb", "es/sheets/regional/regional.html",
                 "rap_tables.xlsx", "hxl/funding.csv", "hxl/funding_table_totals.csv",
                 "hdx_dataset.json", "rap_datapackage.zip", "manifest.json"):
         assert (out / rel).is_file(), rel
-    for folder in ("regional_overview", "sheets/colombia", "sheets/regional"):
+    for folder in ("en/regional_overview", "es/sheets/colombia", "en/sheets/regional"):
         svgs = sorted((out / folder / "figures").glob("*.svg"))
         assert svgs and all(s.with_suffix(".png").is_file() for s in svgs)
         assert all(re.fullmatch(r"[a-z0-9_-]+", s.stem) for s in svgs)
-    assert "13,399,999" in outputs_text(out / "sheets/colombia/colombia.ipynb")
+    assert "13,399,999" in outputs_text(out / "en/sheets/colombia/colombia.ipynb")
+    assert "13.399.999" in outputs_text(out / "es/sheets/colombia/colombia.ipynb")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["notebooks"]) == {"regional_overview", "colombia", "regional"}
-    assert manifest["notebooks"]["colombia"]["parameters"] == {"sheet": "colombia"}
-    assert not (out / "sheets/peru").exists()
+    assert set(manifest["notebooks"]) == {f"{lang}/{name}" for lang in ("en", "es")
+                                          for name in ("regional_overview", "colombia",
+                                                       "regional")}
+    assert manifest["notebooks"]["es/colombia"]["parameters"] == {"sheet": "colombia",
+                                                                  "lang": "es"}
+    assert not (out / "en/sheets/peru").exists()
 
 
 def _code_outputs(path: Path) -> list[list[dict[str, Any]]]:
@@ -419,8 +423,8 @@ def test_real_render_outputs_equal_the_committed_notebooks(real_render) -> None:
     rendered Colombia sheet and overview equal the committed notebooks (refreshed in a plain
     kernel, with the same parameters), drawings included."""
     out, notebooks = real_render["out"], Path(__file__).resolve().parents[2] / "notebooks"
-    for rendered, committed in (("sheets/colombia/colombia.ipynb", "country_sheet.ipynb"),
-                                ("regional_overview/regional_overview.ipynb",
+    for rendered, committed in (("en/sheets/colombia/colombia.ipynb", "country_sheet.ipynb"),
+                                ("en/regional_overview/regional_overview.ipynb",
                                  "regional_overview.ipynb")):
         mine, theirs = _code_outputs(out / rendered), _code_outputs(notebooks / committed)
         assert len(mine) == len(theirs) and mine == theirs, rendered
@@ -435,14 +439,15 @@ def test_real_html_loads_nothing_from_the_web(real_render) -> None:
         for tag in re.findall(r"<[a-z][^>]*\bhref\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>", html, re.I):
             assert tag.lower().startswith("<a "), tag  # only navigation links
         assert "@import" not in html and "<script" not in html
-    colombia = (real_render["out"] / "sheets/colombia/colombia.html").read_text(encoding="utf-8")
+    colombia = (real_render["out"] / "en/sheets/colombia/colombia.html").read_text(
+        encoding="utf-8")
     assert "<title>Colombia: country sheet</title>" in colombia
 
 
 def test_chromium_draws_the_charts_offline(real_render, tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, CHROMIUM_HELP
-    page = real_render["out"] / "sheets/colombia/colombia.html"
+    page = real_render["out"] / "en/sheets/colombia/colombia.html"
     flags = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND",

@@ -43,11 +43,12 @@ def test_every_link_on_the_index_resolves(site: Path) -> None:
     links = hrefs(index)
     assert links and all(resolves(index, h, site) for h in links), [
         h for h in links if not resolves(index, h, site)]
-    for rel in ("regional_overview/regional_overview.html", "sheets/colombia/colombia.html",
-                "sheets/colombia/colombia.ipynb", "sheets/regional/regional.html",
+    for rel in ("en/regional_overview/regional_overview.html",
+                "en/sheets/colombia/colombia.html", "es/sheets/colombia/colombia.html",
+                "en/sheets/colombia/colombia.ipynb", "en/sheets/regional/regional.html",
                 "rap_tables.xlsx", "rap_datapackage.zip", "manifest.json", "hxl/funding.csv"):
         assert rel in links, rel
-    assert "sheets/peru/peru.html" not in links  # not rendered: no link to a missing page
+    assert "en/sheets/peru/peru.html" not in links  # not rendered: no link to a missing page
     text = index.read_text(encoding="utf-8")
     assert "USD 32,326,041" in text and "13,399,999" in text and "41.5%" in text
     assert "<script" not in text
@@ -70,8 +71,9 @@ def test_the_index_is_in_the_manifest(site: Path) -> None:
     assert "index.html" in manifest["files"] and "rap_datapackage.zip" in manifest["files"]
 
 
-@pytest.mark.parametrize("rel", ["index.html", "regional_overview/regional_overview.html",
-                                 "sheets/colombia/colombia.html"])
+@pytest.mark.parametrize("rel", ["index.html", "en/regional_overview/regional_overview.html",
+                                 "en/sheets/colombia/colombia.html",
+                                 "es/sheets/colombia/colombia.html"])
 def test_axe_finds_no_violation(site: Path, rel: str) -> None:
     assert run_axe(site / rel) == []
 

@@ -95,17 +95,28 @@ def parse(argv: list[str]):
 def test_selection_rules(tmp_path: Path) -> None:
     out = ["--out", str(tmp_path / "out")]
     everything, _, _ = cli.plan_jobs(parse(out))
-    assert [j.name for j in everything] == [OVERVIEW, *SHEETS]
-    assert [j.folder for j in everything][:2] == [OVERVIEW, "sheets/argentina"]
-    one, _, _ = cli.plan_jobs(parse([*out, "--sheet", "peru", "--sheet", "peru"]))
-    assert [j.name for j in one] == ["peru"] and one[0].parameters == {"sheet": "peru"}
-    both, _, _ = cli.plan_jobs(parse([*out, "--sheet", "peru", "--overview"]))
-    assert [j.name for j in both] == [OVERVIEW, "peru"]
-    alone, _, _ = cli.plan_jobs(parse([*out, "--overview"]))
-    assert [j.name for j in alone] == [OVERVIEW]
+    assert [j.name for j in everything] == [f"{lang}/{name}" for lang in ("en", "es")
+                                            for name in (OVERVIEW, *SHEETS)]
+    assert [j.folder for j in everything][:2] == [f"en/{OVERVIEW}", "en/sheets/argentina"]
+    one, _, _ = cli.plan_jobs(parse([*out, "--sheet", "peru", "--sheet", "peru", "--lang",
+                                     "es"]))
+    assert [j.name for j in one] == ["es/peru"]
+    assert one[0].parameters == {"sheet": "peru", "lang": "es"}
+    both, _, _ = cli.plan_jobs(parse([*out, "--sheet", "peru", "--overview", "--lang", "en"]))
+    assert [j.name for j in both] == [f"en/{OVERVIEW}", "en/peru"]
+    alone, _, _ = cli.plan_jobs(parse([*out, "--overview", "--lang", "en"]))
+    assert [j.name for j in alone] == [f"en/{OVERVIEW}"]
     assert alone[0].notebook == notebooks_dir() / "regional_overview.ipynb"
     assert one[0].notebook == notebooks_dir() / "country_sheet.ipynb"
     assert not (tmp_path / "out").exists()
+
+
+def test_unknown_language_is_refused(tmp_path: Path, capsys) -> None:
+    code = cli.main(["render", "--lang", "fr", "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert capsys.readouterr().err == ("rapnb render: error: unknown language 'fr';"
+                                       " languages: en, es\n")
+    assert not (tmp_path / "o").exists()
 
 
 def test_data_dir_is_passed_as_parameter(tmp_path: Path, data_copy: Path) -> None:
@@ -211,7 +222,8 @@ def test_absolute_paths_work_in_a_deleted_directory(tmp_path: Path, data_copy: P
     jobs, out, data_dir = cli.plan_jobs(parse(["--out", str(tmp_path / "o"), "--data-dir",
                                                str(data_copy), "--sheet", "peru"]))
     assert (out, data_dir) == (tmp_path / "o", data_copy)
-    assert [j.parameters for j in jobs] == [{"sheet": "peru", "data_dir": str(data_copy)}]
+    assert [j.parameters for j in jobs] == [{"sheet": "peru", "lang": lang,
+                                             "data_dir": str(data_copy)} for lang in ("en", "es")]
 
 
 def test_relative_data_dir_from_the_environment_is_made_absolute(
@@ -223,7 +235,7 @@ def test_relative_data_dir_from_the_environment_is_made_absolute(
     jobs, _, data_dir = cli.plan_jobs(parse(["--out", str(tmp_path / "o"), "--sheet", "peru",
                                              "--overview"]))
     assert data_dir == data_copy.resolve() and data_dir.is_absolute()
-    assert [j.parameters.get("data_dir") for j in jobs] == [str(data_copy.resolve())] * 2
+    assert [j.parameters.get("data_dir") for j in jobs] == [str(data_copy.resolve())] * 4
 
 
 def test_missing_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -22,7 +22,7 @@ DATASETS = [
     "sheets", "offices", "countries", "office_countries", "outcomes", "funding",
     "funding_stated", "activities", "sheet_activities", "sheet_needs", "government_response",
     "residence_permits", "key_figures", "flow_statements", "entry_points", "stocks", "errata",
-    "translations",
+    "translations", "country_codes",
 ]
 HXL_FILES = ["funding_table", "funding_table_totals", *DATASETS]
 PAYLOADS = [
