@@ -50,6 +50,7 @@ TRANSLATED_FIELDS: dict[str, list[str]] = {
     "sheets": ["sheet_title"],
     "key_figures": ["statement"],
     "flow_statements": ["statement"],
+    "entry_points": ["statement"],
     "offices": ["office_name", "office_name_as_printed"],
 }
 """The plan's texts that `translations.csv` translates: table -> its text fields (an empty cell

@@ -35,6 +35,7 @@ TRANSLATED = {
     "sheets": ["sheet_title"],
     "key_figures": ["statement"],
     "flow_statements": ["statement"],
+    "entry_points": ["statement"],
     "offices": ["office_name", "office_name_as_printed"],
 }
 SOURCES = {
@@ -133,7 +134,7 @@ def test_row_counts_per_table(rows: list[dict[str, str]]) -> None:
     counts = Counter(r["table"] for r in rows)
     assert counts == {"outcomes": 19, "activities": 45, "sheet_activities": 269,
                       "sheet_needs": 124, "government_response": 29, "sheets": 15,
-                      "key_figures": 64, "flow_statements": 6, "offices": 32}
+                      "key_figures": 64, "flow_statements": 6, "offices": 32, "entry_points": 5}
     # evaluation has no outputs: the one empty text, with no translation
     assert ("outcomes", "evaluation", "outputs") not in {
         (r["table"], r["row_key"], r["field"]) for r in rows}
