@@ -91,4 +91,5 @@ def _same(cldr: str, data: str) -> bool:
 
     from difflib import SequenceMatcher
 
-    return SequenceMatcher(None, norm(cldr), norm(data)).ratio() >= 0.85
+    a, b = norm(cldr), norm(data)
+    return a.startswith(b) or b.startswith(a) or SequenceMatcher(None, a, b).ratio() >= 0.85
