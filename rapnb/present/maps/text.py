@@ -53,14 +53,17 @@ def and_join(_: Translate, items: Iterable[str]) -> str:
 def country(ctx: Context, iso3: str, *english: str) -> str:
     """A country's name in the render's language: the CLDR name of the first of the `english`
     names that CLDR knows (the datasets, the boundaries and the labels do not all spell a
-    country the same: 'United States of America', 'United States'; a formal name's
-    parenthesis is tried without it: 'Venezuela (Bolivarian Republic of)'), else the first."""
+    country the same: 'United States of America', 'United States'); else a formal name
+    without its English parenthesis ('Venezuela (Bolivarian Republic of)': 'Venezuela'), else
+    the first."""
     if ctx.lang != "en":
-        short = [name.split(" (")[0] for name in english if " (" in name]
-        for name in [*english, *short]:
+        for name in english:
             translated = country_name(ctx, iso3, name)
             if translated != name:
                 return translated
+        for name in english:
+            if " (" in name:
+                return country_name(ctx, iso3, name.split(" (")[0])
     return english[0]
 
 
