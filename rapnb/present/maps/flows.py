@@ -56,6 +56,7 @@ LABEL_NUMBERS: dict[str, Callable[[float, str], str]] = {
 }
 """How each key figure of LABEL_LINES is written, in a language."""
 
+# i18n: kinds of entry point (a city, a state of Brazil, a border bridge)
 PLACE_KINDS = {"city": N_("city"), "state": N_("state"), "bridge": N_("bridge")}
 """The kinds of entry point of entry_points.csv, as the descriptions write them."""
 

@@ -104,8 +104,9 @@ def finish(chart: Any, data: Datasets, figure: str, text: str, source: str,
     """Title, description (`rapnb.present.alt_text`), figure id and the embedded datasets on
     the top-level chart; its texts are in `lang` (the source line's 'Source:' too), and so
     are the numbers Vega formats."""
+    _ = gettext_for(lang)
     title = style.title(text, source, subtitle)
-    title["subtitle"][-1] = gettext_for(lang)("Source: {source}").format(source=source)
+    title["subtitle"][-1] = _("Source: {source}").format(source=source)
     chart = figure_spec(chart.properties(title=title, description=description), figure, lang)
     chart.datasets = frozen_json(dict(sorted(data.values.items())))
     return chart
