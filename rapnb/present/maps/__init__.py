@@ -7,7 +7,13 @@
 
 and what they share: `geometry` (boundaries prepared once per extent: clipped, simplified,
 rounded, cached), `projection` (Mercator fitted to a box), `vega` (inline datasets, layers,
-frame, title) and `placements` (hand-placed label and legend positions).
+frame, title), `placements` (hand-placed label and legend positions) and `text` (country,
+subregion and confidence words in the render's language).
+
+Every text a map shows is in the context's language (`ctx.lang`): interface texts through
+the gettext catalog, the plan's texts from translations.csv, country names from CLDR, numbers
+with the language's separators (and Vega's number locale for the numbers it formats). In
+English the specs are what they were before there were languages, byte for byte.
 
 Every builder returns a chart (no display, no file I/O beyond the rapnb loaders and
 :func:`rapnb.boundaries`), takes a :class:`rapnb.Context` (or a data directory, or None),

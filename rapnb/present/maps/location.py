@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from rapnb.context import Where
+from rapnb.context import Context, Where
 from rapnb.datasets import loaders
 from rapnb.derived.sheets import SheetInfo, sheet_info
-from rapnb.present import alt_text, style
+from rapnb.present import alt_text, plan_text, style
 from rapnb.present.credits import BOUNDARIES_SOURCE, PLAN_SHORT
+from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import COVERAGE_EXTENT, ZOOM_LABELS
 from rapnb.present.maps.projection import DECIMALS, Extent, fit_view, view_tolerance
+from rapnb.present.maps.text import and_join, translate_names
 from rapnb.present.maps.vega import Datasets, finish, geo_layer, label_layers, outline
 
 if TYPE_CHECKING:
     import altair as alt
 
 
-def _office_labels(office_ids: tuple[str, ...], ctx: Where) -> list[str]:
-    """Short names of a sheet's offices for a subtitle ('IOM Caribbean', 'RO San Jose')."""
+ROLES = (N_("Covered by this sheet"), N_("Other country"))
+
+
+def _office_labels(office_ids: tuple[str, ...], ctx: Context) -> list[str]:
+    """Short names of a sheet's offices for a subtitle ('IOM Caribbean', 'RO San Jose'), in the
+    render's language."""
     offices = loaders.offices(ctx).set_index("office_id").loc[list(office_ids)]
     if len(offices) > 1:  # the regional sheet: "RO Buenos Aires", "RO San Jose"
-        return [str(n) for n in offices["office_name_as_printed"]]
+        return [str(plan_text.translated(ctx, "offices", str(office), "office_name_as_printed",
+                                         str(name)))
+                for office, name in zip(offices.index, offices["office_name_as_printed"],
+                                        strict=True)]
     # "IOM Caribbean (Aruba; ...)" -> "IOM Caribbean"
-    return [str(n) for n in offices["office_name"].str.replace(r" \(.*\)$", "", regex=True)]
+    return [re.sub(r" \(.*\)$", "",
+                   str(plan_text.translated(ctx, "offices", str(office), "office_name",
+                                            str(name))))
+            for office, name in zip(offices.index, offices["office_name"], strict=True)]
 
 
 def _fit_extent(bounds: list[Extent]) -> Extent:
@@ -47,7 +60,10 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
     info = sheet_info(sheet, ctx)  # UnknownSheetError, listing the ids, before any work
     import altair as alt
 
-    ctx, sheet_title = info.ctx, info.title
+    ctx = info.ctx
+    _ = tr(ctx)
+    sheet_title = str(plan_text.translated(ctx, "sheets", info.sheet_id, "sheet_title",
+                                           info.title))
     iso3s, office_names = sorted(info.iso3), _office_labels(info.office_ids, ctx)
     shapes = country_shapes(boundaries_key(ctx))
     drawn = [i for i in iso3s if i in shapes]
@@ -55,8 +71,9 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
     view = fit_view(_fit_extent(bounds), 420, 240, 480)
     extent, width, height = view
     features = base_features(ctx, extent, view_tolerance(extent, width))
+    translate_names(ctx, features)
     chosen = set(drawn)
-    roles = ("Covered by this sheet", "Other country")
+    roles = tuple(_(role) for role in ROLES)
     names = {}
     for feature in features:
         props = feature["properties"]
@@ -70,7 +87,7 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
                       scale=alt.Scale(domain=list(roles),
                                       range=[style.HIGHLIGHT, style.CONTEXT_FILL]),
                       legend=None),
-        tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+        tooltip=[alt.Tooltip("properties.name:N", title=_("Country"))],
         description=alt.Description("properties.desc:N"),
     )
     # On a zoomed-in map, countries too small to read (islands) are named: where the coverage
@@ -91,17 +108,20 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
     chart = alt.layer(countries, *leaders, *texts, outline(data, view)).properties(
         width=width, height=height)
     if len(drawn) > 6:
-        subtitle = (f"Highlighted: the {len(drawn)} countries covered by "
-                    + " and ".join(office_names))
+        subtitle = _("Highlighted: the {count} countries covered by {offices}").format(
+            count=len(drawn), offices=and_join(_, office_names))
     else:
-        subtitle = (f"Highlighted: {', '.join(names.get(i, i) for i in drawn)} (covered by "
-                    + " and ".join(office_names) + ")")
+        subtitle = _("Highlighted: {countries} (covered by {offices})").format(
+            countries=", ".join(names.get(i, i) for i in drawn),
+            offices=and_join(_, office_names))
     return finish(
         chart, data, f"location_{info.sheet_id}",
-        f"Location: {sheet_title}",
-        f"{PLAN_SHORT}, Geographic coverage and the '{sheet_title.split(' (')[0]}' sheet;"
-        f" {BOUNDARIES_SOURCE}",
+        _("Location: {title}").format(title=sheet_title),
+        _("{plan}, Geographic coverage and the '{sheet}' sheet; {boundaries}").format(
+            plan=_(PLAN_SHORT), sheet=sheet_title.split(" (")[0],
+            boundaries=_(BOUNDARIES_SOURCE)),
         subtitle,
         alt_text.location(sheet_title, [names.get(i, i) for i in drawn]),
+        ctx.lang,
     )
 

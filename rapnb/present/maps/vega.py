@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rapnb.present import style
 from rapnb.present.altair_private import frozen_json
 from rapnb.present.display import figure_spec
+from rapnb.present.i18n import gettext_for
 from rapnb.present.maps.projection import DECIMALS, Extent, View, projection
 
 if TYPE_CHECKING:
@@ -99,11 +100,14 @@ def outline(data: Datasets, view: View) -> alt.Chart:
 
 
 def finish(chart: Any, data: Datasets, figure: str, text: str, source: str,
-           subtitle: str | list[str] | None, description: str) -> Any:
+           subtitle: str | list[str] | None, description: str, lang: str = "en") -> Any:
     """Title, description (`rapnb.present.alt_text`), figure id and the embedded datasets on
-    the top-level chart."""
-    chart = figure_spec(chart.properties(title=style.title(text, source, subtitle),
-                                         description=description), figure)
+    the top-level chart; its texts are in `lang` (the source line's 'Source:' too), and so
+    are the numbers Vega formats."""
+    _ = gettext_for(lang)
+    title = style.title(text, source, subtitle)
+    title["subtitle"][-1] = _("Source: {source}").format(source=source)
+    chart = figure_spec(chart.properties(title=title, description=description), figure, lang)
     chart.datasets = frozen_json(dict(sorted(data.values.items())))
     return chart
 
