@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
 from rapnb.present import alt_text, plan_text, style
-from rapnb.present.credits import COVERAGE_SOURCE
+from rapnb.present.credits import coverage_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import CARIBBEAN_EXTENT, COVERAGE_EXTENT, ZOOM_LABELS
@@ -138,10 +138,10 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
     return finish(
         chart, data, "coverage_map",
         _("Geographic coverage: 17 prioritised countries by subregion and implementing office"),
-        _(COVERAGE_SOURCE),
+        coverage_source(ctx.lang),
         _("The implementing office(s) of each country are in the table below and its tooltip;"
           " the plan groups Guyana with the Caribbean"),
-        alt_text.coverage(_by_subregion(ctx, _, countries)),
+        alt_text.coverage(_by_subregion(ctx, _, countries), lang=ctx.lang),
         ctx.lang,
     )
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
 from rapnb.present import alt_text, i18n, plan_text, style
-from rapnb.present.credits import FLOWS_SOURCE
+from rapnb.present.credits import flows_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import ENTRY_LABELS, FLOW_LABELS, FLOWS_EXTENT
@@ -208,10 +208,11 @@ def migratory_balance_map(ctx: Where = None) -> alt.LayerChart:
     return finish(
         chart, data, "fig2_migratory_balance_map",
         _("Figure 2. Accumulated migratory balance in selected countries"),
-        _(FLOWS_SOURCE),
+        flows_source(ctx.lang),
         subtitle,
         alt_text.flows([(s["name"], s["lines"]) for s in labels_with_names(statements, features)],
-                       [(p["name"], p["country"]) for p in points], land_names),
+                       [(p["name"], p["country"]) for p in points], land_names,
+                       lang=ctx.lang),
         ctx.lang,
     )
 

@@ -9,7 +9,7 @@ from rapnb.context import Context, Where
 from rapnb.datasets import loaders
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.present import alt_text, plan_text, style
-from rapnb.present.credits import BOUNDARIES_SOURCE, PLAN_SHORT
+from rapnb.present.credits import boundaries_source, plan_short
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import COVERAGE_EXTENT, ZOOM_LABELS
@@ -118,10 +118,10 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
         chart, data, f"location_{info.sheet_id}",
         _("Location: {title}").format(title=sheet_title),
         _("{plan}, Geographic coverage and the '{sheet}' sheet; {boundaries}").format(
-            plan=_(PLAN_SHORT), sheet=sheet_title.split(" (")[0],
-            boundaries=_(BOUNDARIES_SOURCE)),
+            plan=plan_short(ctx.lang), sheet=sheet_title.split(" (")[0],
+            boundaries=boundaries_source(ctx.lang)),
         subtitle,
-        alt_text.location(sheet_title, [names.get(i, i) for i in drawn]),
+        alt_text.location(sheet_title, [names.get(i, i) for i in drawn], lang=ctx.lang),
         ctx.lang,
     )
 

@@ -8,7 +8,7 @@ from rapnb.context import Context, Where, as_context
 from rapnb.datasets.values import plain
 from rapnb.derived.stocks import latest_stocks
 from rapnb.present import alt_text, i18n, style
-from rapnb.present.credits import STOCKS_MAP_SOURCE
+from rapnb.present.credits import stocks_map_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
 from rapnb.present.maps.placements import (
@@ -190,10 +190,10 @@ def stock_map(ctx: Where = None) -> alt.LayerChart:
     return finish(
         chart, data, "fig1_stock_map",
         _("Figure 1. Stock of Venezuelan nationals in selected countries"),
-        _(STOCKS_MAP_SOURCE),
+        stocks_map_source(ctx.lang),
         _("Latest year available per country (2017 unless shown); lighter, dashed circles and"
           " '(medium)' or '(low)' mark values of lower confidence"),
-        alt_text.stocks(rows, _("Map with one circle per country")),
+        alt_text.stocks(rows, alt_text.MAP_WITH_CIRCLES, lang=ctx.lang),
         ctx.lang,
     )
 
