@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rapnb.context import DEFAULT_LANG
+from rapnb.present.i18n import N_
 from rapnb.present.svg import renumber_ids, strip_xml_prolog
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -189,7 +190,16 @@ def page_links(page: str, lang: str = DEFAULT_LANG,
     twins = [{"lang": other, "label": LANGUAGE_NAMES.get(other, other),
               "href": posixpath.normpath(f"{up}{other}/{inside}")}
              for other in languages if other != page_lang]
-    return {"lang": page_lang, "index": f"{up}{INDEX_NAME}", "twins": twins}
+    from rapnb.present.i18n import LANGUAGES as CATALOGS
+    from rapnb.present.i18n import gettext_for
+
+    _ = gettext_for(page_lang if page_lang in CATALOGS else DEFAULT_LANG)
+    return {"lang": page_lang, "index": f"{up}{INDEX_NAME}", "twins": twins,
+            "index_label": _(INDEX_LABEL), "site_label": _(SITE_LABEL)}
+
+
+INDEX_LABEL = N_("All sheets and downloads")
+SITE_LABEL = N_("Site")
 
 
 def _page_path(nb: Any) -> str | None:
