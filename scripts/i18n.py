@@ -7,7 +7,8 @@ check that every message is translated.
     python scripts/i18n.py check          # exit 1 listing untranslated or fuzzy messages
 
 Messages are the English texts of `_("...")`, `N_("...")` and `ngettext(...)` calls in rapnb,
-and of `report.prose(ctx, "...")` calls in the notebooks' code cells (`make catalogs` runs
+and of `report.prose(ctx, "...")`, `report.optional(x, "...")` and `report.data_table(x,
+"...")` calls in the notebooks' code cells (`make catalogs` runs
 extract and update).
 """
 
@@ -25,7 +26,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "rapnb" / "locale"
 TEMPLATE = LOCALE / "rapnb.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "prose": (2,)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "prose": (2,), "optional": (2,),
+            "data_table": (2,)}
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -625,11 +625,20 @@ ERRATA_KINDS = {"typo": N_("Typo"), "truncated_sentence": N_("Truncated sentence
                 "approximate_precise": N_("Approximate precise")}
 
 
+SOURCE_LICENCES = [
+    N_("© IOM 2018. Figures and short quotations are reused with attribution for analysis."),
+    N_("© IOM 2018; secondary figures keep their own source per row (column `source`)."),
+    N_("Public domain (Natural Earth terms of use); world-atlas is ISC-licensed."),
+]
+"""The sources' licence notes (rapnb.datasets.sources), for the catalog: a test checks that
+every licence of a source is one of them."""
+
+
 def sources_footer(extra: list[str] | None = None, ctx: Where = None) -> Markdown:
     """The sources of a sheet or of the overview, with licences (titles as published)."""
     ctx = as_context(ctx)
     _ = tr(ctx)
-    lines = [f"- {src['title']}. {src['producer']}, {src['date']}. {src['licence']}"
+    lines = [f"- {src['title']}. {src['producer']}, {src['date']}. {_(src['licence'])}"
              for src in (PLAN, TRENDS, NATURAL_EARTH)]
     lines += [f"- {escape(e)}" for e in extra or []]
     if ctx.lang != "en":

@@ -56,11 +56,16 @@ def test_every_link_on_the_index_resolves(site: Path) -> None:
 
 def test_every_page_links_back_to_the_index(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 7  # the index, and 3 pages in each of the 2 languages
     for page in pages:
         links = hrefs(page)
         assert any(h.endswith("index.html") and resolves(page, h, site) for h in links), page
         assert all(resolves(page, h, site) for h in links if not urlsplit(h).scheme), page
+        if page.name != "index.html":  # each page links to its twin in the other language
+            other = "es" if page.relative_to(site).parts[0] == "en" else "en"
+            twin = site / other / Path(*page.relative_to(site).parts[1:])
+            assert any(resolves(page, h, site) and (page.parent / h).resolve() == twin
+                       for h in links), page
 
 
 def test_the_index_is_in_the_manifest(site: Path) -> None:

@@ -28,7 +28,7 @@ def _chart_values(path: Path) -> list[list[float]]:
                     for row in rows:
                         values += [v for v in row.values() if isinstance(v, int | float)
                                    and not isinstance(v, bool)]
-                charts.append(values)
+                charts.append(sorted(values))  # datasets are named after their (translated) text
     return charts
 
 
@@ -81,9 +81,17 @@ class _Visible(HTMLParser):
 
 
 def _visible_text(path: Path) -> str:
+    """The visible text, without the publications' own (English) titles and producers, which
+    the sources name as published."""
+    from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
+
     parser = _Visible()
     parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
+    text = " ".join(" ".join(parser.parts).split())
+    for source in (PLAN, TRENDS, NATURAL_EARTH):
+        for key in ("title", "producer"):
+            text = text.replace(" ".join(source[key].split()), "")
+    return text
 
 
 def _english_messages() -> list[str]:

@@ -324,13 +324,14 @@ def test_numbers_keep_their_values(rows: list[dict[str, str]]) -> None:
 
 
 def test_spanish_number_style(rows: list[dict[str, str]]) -> None:
-    """CLDR es: '.' groups thousands from five digits on (1529, 10.000), ',' is the decimal
-    mark, and a no-break space stands before '%'."""
+    """Spanish as Babel (CLDR es) writes numbers on the pages: '.' groups thousands (1.529,
+    10.000; a four-digit year stays 2017), ',' is the decimal mark, and a no-break space stands
+    before '%'."""
     problems = []
     for r in rows:
         es = r["text_es"]
-        if (re.search(r"\d{5,}", es) or re.search(r"(?<![\d.])\d\.\d{3}(?![\d.])", es)
-                or re.search(r"\d[ ]?%", es) or re.search(r"\d\.\d{1,2}(?!\d)", es)):
+        if (re.search(r"\d{5,}", es) or re.search(r"\d[ ]?%", es)
+                or re.search(r"\d\.\d{1,2}(?!\d)", es)):
             problems.append((r["table"], r["row_key"], r["field"], es))
     assert problems == []
 
