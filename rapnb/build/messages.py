@@ -1,0 +1,95 @@
+"""The messages the render process and its workers exchange, typed: a task goes to a worker
+as a JSON spec file, its outcome comes back as `result.json` beside it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+RESULT_NAME = "result.json"
+SPEC_NAME = "spec.json"
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """Run one notebook and export it: `<folder>/<name>.ipynb|.html` and its figures."""
+
+    name: str
+    folder: str
+    notebook: str
+    """Absolute path of the source notebook."""
+    parameters: dict[str, Any]
+    source_label: str
+    """The source notebook as the executed notebook's metadata names it (`notebooks/...`)."""
+    work: str
+    """The task's own folder: the worker stages its files in `<work>/out`."""
+    data_dir: str
+    kind: Literal["notebook"] = "notebook"
+
+
+@dataclass(frozen=True)
+class TablesTask:
+    """Write the workbook and the HXL CSVs of `data_dir`."""
+
+    name: str
+    work: str
+    data_dir: str
+    kind: Literal["tables"] = "tables"
+
+
+Task = NotebookTask | TablesTask
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """What a worker made of a task: the staged files (relative to the output directory)."""
+
+    status: Literal["ok", "failed"]
+    files: list[str] = field(default_factory=list)
+    error: str | None = None
+    failed_notebook: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def write_task(task: Task) -> Path:
+    """Write `task` as `<work>/spec.json`; return that path (what the worker is sent)."""
+    folder = Path(task.work)
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = folder / SPEC_NAME
+    spec.write_text(json.dumps(asdict(task)), encoding="utf-8")
+    return spec
+
+
+def read_task(spec: Path) -> Task:
+    """The task in spec file `spec`."""
+    fields = json.loads(spec.read_text(encoding="utf-8"))
+    kind = fields.get("kind")
+    if kind == "notebook":
+        return NotebookTask(**fields)
+    if kind == "tables":
+        return TablesTask(**fields)
+    raise ValueError(f"{spec}: unknown task kind {kind!r}")
+
+
+def outcome_to_json(outcome: TaskOutcome) -> str:
+    """The outcome as the worker writes it."""
+    return json.dumps(asdict(outcome))
+
+
+def read_outcome(path: Path) -> TaskOutcome:
+    """The outcome a worker wrote (OSError or ValueError if it is missing or unreadable)."""
+    fields = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(fields, dict) or fields.get("status") not in ("ok", "failed"):
+        raise ValueError(f"{path}: not a task outcome")
+    return TaskOutcome(**fields)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` on one line (whitespace runs collapsed), cut at `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,123 @@
+"""The render process's side of its workers: starting them, handing them tasks, noticing
+when a task is done or a worker died, and stopping them (with their kernels)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapnb.build.messages import RESULT_NAME, Task, one_line, write_task
+from rapnb.build.procs import child_pids, kill_processes
+
+GRACE_SECONDS = 20.0
+"""How long interrupted workers get to shut their kernels down before they are killed."""
+POLL_SECONDS = 0.02
+
+
+@dataclass
+class WorkerProcess:
+    """A worker process and the task it is running (None while idle)."""
+
+    proc: subprocess.Popen[bytes]
+    log: Path
+    tmp: Path
+    task: Task | None = None
+    started: float = 0.0
+
+    def assign(self, task: Task) -> None:
+        """Hand `task` to the worker: write its spec file, then its path to the worker. If the
+        worker has died, the task stays with it and fails (see `done`), rather than going to
+        another worker: a worker that cannot start must not be replaced for ever."""
+        spec = write_task(task)
+        self.task, self.started = task, time.monotonic()
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # BrokenPipeError: the worker is gone
+            self.proc.stdin.write(f"{spec}\n".encode())
+            self.proc.stdin.flush()
+
+    @property
+    def result_path(self) -> Path:
+        """Where the worker writes the outcome of its current task."""
+        assert self.task is not None
+        return Path(self.task.work) / RESULT_NAME
+
+    def done(self) -> bool:
+        """Whether the current task has its result (or the worker is gone)."""
+        return self.result_path.is_file() or self.proc.poll() is not None
+
+    def close(self) -> None:
+        """No more tasks: the worker exits once its stdin is closed."""
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+
+    def failure(self) -> str:
+        """Why the worker gave no result: its exit and the last line of its log."""
+        code = self.proc.poll()
+        how = ("no result" if code is None else f"signal {-code}" if code < 0
+               else f"status {code}")
+        try:
+            lines = [ln for ln in self.log.read_text(errors="replace").splitlines()
+                     if ln.strip()]
+        except OSError:
+            lines = []
+        last = f": {lines[-1]}" if lines else ""
+        return one_line(f"WorkerError: worker exited with {how}{last}")
+
+
+def worker_command() -> list[str]:
+    """The command line of a worker process."""
+    return [sys.executable, "-m", "rapnb.build.worker", str(os.getpid())]
+
+
+def start_worker(folder: Path, env: dict[str, str]) -> WorkerProcess:
+    """Start a worker process that logs into `folder`. Its TMPDIR, where its kernels keep
+    their connection files and sockets, is a short new directory of the system's temporary
+    directory (socket paths are limited in length), removed by the caller at the end."""
+    folder.mkdir(parents=True)
+    tmp = Path(tempfile.mkdtemp(prefix="rapnb-worker-"))
+    log = folder / "worker.log"
+    with open(log, "wb") as handle:
+        proc = subprocess.Popen(
+            worker_command(),
+            stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT, cwd=folder,
+            env=dict(env, TMPDIR=str(tmp)), start_new_session=True,
+        )
+    return WorkerProcess(proc, log, tmp)
+
+
+def wait_for_exit(workers: Sequence[WorkerProcess], seconds: float) -> None:
+    """Wait until every worker has exited, or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(w.proc.poll() is None for w in workers):
+        time.sleep(POLL_SECONDS)
+
+
+def terminate(workers: Sequence[WorkerProcess], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM every worker; kill (with its kernel) any that is still there after `grace`."""
+    for worker in workers:
+        worker.close()
+        with contextlib.suppress(ProcessLookupError):
+            worker.proc.send_signal(signal.SIGTERM)
+    wait_for_exit(workers, grace)
+    for worker in workers:
+        if worker.proc.poll() is None:
+            kill_processes(child_pids(worker.proc.pid), grace=1.0)
+            worker.proc.kill()
+        worker.proc.wait()
+
+
+def shut_down(workers: Sequence[WorkerProcess], grace: float = 5.0) -> None:
+    """Close idle workers' stdin so they exit; terminate any still there after `grace`."""
+    for worker in workers:
+        worker.close()
+    wait_for_exit(workers, grace)
+    terminate([w for w in workers if w.proc.poll() is None], grace=grace)

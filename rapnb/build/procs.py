@@ -1,0 +1,47 @@
+"""Processes on Linux: the children of a process, whether one is alive, and stopping them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live children of process `pid` (Linux /proc; [] elsewhere)."""
+    children = []
+    for entry in Path("/proc").glob("[0-9]*/stat") if Path("/proc/self").exists() else []:
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(entry.parent.name))
+    return children
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    return state not in {"Z", "X"}
+
+
+def kill_processes(pids: Sequence[int], grace: float = 3.0) -> None:
+    """SIGTERM `pids`, then SIGKILL whatever is still alive after `grace` seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)

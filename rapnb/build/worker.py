@@ -1,0 +1,174 @@
+"""The worker side of a render: a process (`python -m rapnb.build.worker PARENT_PID`) that stays
+up for the whole render and takes tasks one at a time from its stdin.
+
+For a notebook it runs the notebook on a fresh `python3` kernel whose working directory is a
+temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves them to the
+worker, see `rapnb.present.display`), then exports its HTML and figures into the task's
+staging directory. Keeping workers alive means papermill, nbconvert's templates and
+vl-convert's JavaScript engine are loaded once per worker, not once per notebook. On SIGTERM
+the worker raises, so papermill shuts its kernel down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rapnb.build.atomic import atomic_write_bytes, atomic_write_text
+from rapnb.build.messages import (
+    RESULT_NAME,
+    NotebookTask,
+    TablesTask,
+    TaskOutcome,
+    one_line,
+    outcome_to_json,
+    read_task,
+)
+from rapnb.build.procs import child_pids, kill_processes
+
+FAILED_DIR = "failed"
+
+
+class Stopped(BaseException):
+    """Raised in a worker by SIGTERM so that papermill's cleanup shuts the kernel down."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup finish undisturbed
+    raise Stopped(signum)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGTERM this worker if the render process dies (best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:
+        raise Stopped(signal.SIGTERM)
+
+
+def _stage(staged: Path, files: dict[str, bytes]) -> list[str]:
+    for rel, data in files.items():
+        atomic_write_bytes(staged / rel, data)
+    return sorted(files)
+
+
+def normalise_notebook(
+    nb: Any, source_ids: frozenset[str], source_label: str, output_label: str
+) -> None:
+    """Make an executed notebook independent of where it ran: stable paths, and stable ids
+    for the cells papermill added (the others keep their ids, `source_ids`)."""
+    meta = nb.metadata.setdefault("papermill", {})
+    meta["input_path"] = source_label
+    meta["output_path"] = output_label
+    used = {cell.get("id") for cell in nb.cells}
+    for index, cell in enumerate(nb.cells):
+        cell.get("metadata", {}).pop("execution", None)
+        if cell.get("id") in source_ids:
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        base = tags[0] if tags else f"{cell.get('cell_type', 'cell')}-added"
+        new_id, n = base[:60], index
+        while new_id in used and new_id != cell.get("id"):
+            new_id = f"{base[:50]}-{n}"
+            n += 1
+        used.discard(cell.get("id"))
+        cell["id"] = new_id
+        used.add(new_id)
+
+
+def _notebook_bytes(nb: Any) -> bytes:
+    import nbformat
+
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
+    """Execute and export one notebook into `work/out`."""
+    from rapnb.build.execute import ExecutionFailed, execute_notebook, source_cell_ids
+    from rapnb.build.figures import add_svgs, figure_files
+    from rapnb.build.html_export import notebook_to_html
+
+    name, folder = task.name, task.folder
+    cwd, staged = work / "cwd", work / "out"
+    cwd.mkdir(exist_ok=True)
+    try:
+        nb, error = execute_notebook(task.notebook, task.parameters, cwd), None
+    except ExecutionFailed as exc:
+        nb, error = exc.notebook, one_line(exc.error)
+    source_ids = source_cell_ids(task.notebook)
+    if error is None:
+        rel = f"{folder}/{name}"
+        try:
+            normalise_notebook(nb, source_ids, task.source_label, f"{rel}.ipynb")
+            add_svgs(nb)
+            files = {f"{rel}.ipynb": _notebook_bytes(nb)}
+            files[f"{rel}.html"] = notebook_to_html(nb, name).encode("utf-8")
+            for fig, data in figure_files(nb).items():
+                files[f"{folder}/{fig}"] = data
+            return TaskOutcome("ok", _stage(staged, files))
+        except Exception as exc:
+            error = one_line(f"{type(exc).__name__}: {exc}")
+    failed = None
+    if nb is not None:
+        failed = f"{FAILED_DIR}/{name}.ipynb"
+        normalise_notebook(nb, source_ids, task.source_label, failed)
+        _stage(staged, {failed: _notebook_bytes(nb)})
+    return TaskOutcome("failed", [], error or "no executed notebook", failed)
+
+
+def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
+    """Write the workbook and the HXL CSVs into `work/out`."""
+    from rapnb.build.workbook import write_hxl_csvs, write_workbook
+
+    staged = work / "out"
+    try:
+        write_workbook(staged / "rap_tables.xlsx", task.data_dir)
+        write_hxl_csvs(staged / "hxl", task.data_dir)
+    except Exception as exc:
+        return TaskOutcome("failed", [], one_line(f"{type(exc).__name__}: {exc}"))
+    files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))
+    return TaskOutcome("ok", files)
+
+
+def run_task(spec_path: Path) -> None:
+    """Run the task in spec file `spec_path`; write its outcome to `result.json` beside it."""
+    task = read_task(spec_path)
+    work = spec_path.parent
+    if isinstance(task, TablesTask):
+        outcome = make_tables(task, work)
+    else:
+        outcome = make_notebook(task, work)
+    atomic_write_text(work / RESULT_NAME, outcome_to_json(outcome))  # the parent waits for it
+
+
+def worker_main(argv: Sequence[str]) -> int:
+    """Entry point of a worker process: run each task whose spec path arrives on stdin, until
+    stdin closes (status 0) or SIGTERM (status 143)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        _die_with_parent(int(argv[0]))
+        for line in iter(sys.stdin.readline, ""):
+            if line.strip():
+                run_task(Path(line.strip()))
+    except Stopped:
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        kill_processes(child_pids(os.getpid()))  # last resort for a kernel left behind
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m rapnb.build.worker PARENT_PID (started by rapnb render)")
+    sys.exit(worker_main(sys.argv[1:]))
