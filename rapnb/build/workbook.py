@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapnb.build.atomic import PathLike, atomic_path, atomic_write_text
-from rapnb.datasets.store import DataDir, datapackage, load_table, table_names
 from rapnb.datasets.schema import COMPONENTS
+from rapnb.datasets.store import DataDir, datapackage, load_table, table_names
 from rapnb.datasets.values import plain
 
 if TYPE_CHECKING:
