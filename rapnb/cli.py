@@ -16,18 +16,24 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 RENDER_HELP = """\
 Render the regional overview and the country/subregional sheets with papermill (each on a
-fresh kernel, run by --jobs worker processes), export each to HTML (no scripts, no network)
-and its charts to SVG and PNG, and write rap_tables.xlsx, hxl/*.csv and manifest.json.
+fresh kernel, run by --jobs worker processes), export each to HTML (no scripts, no network),
+to an A4 PDF and its charts to SVG and PNG, then the whole plan as one PDF book, and write
+rap_tables.xlsx, hxl/*.csv and manifest.json.
 
 Which notebooks: with neither --sheet nor --overview, the overview and all 15 sheets. Otherwise
 only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colombia --overview`
 adds the overview, `--overview` alone renders only the overview. The workbook and HXL CSVs are
 written by every render; entries of notebooks not rendered stay in the manifest.
 
+The book, regional_action_plan_2018.pdf (cover, contents, the overview, the 15 sheets in the
+plan's order, sources), is made from the executed notebooks in --out once the overview and
+every sheet have one from the same data; --no-pdf skips every PDF, the book included.
+
 Output layout (in --out):
-  regional_overview/regional_overview.ipynb|.html, regional_overview/figures/<id>.svg|.png
-  sheets/<sheet>/<sheet>.ipynb|.html, sheets/<sheet>/figures/<id>.svg|.png
-  rap_tables.xlsx, hxl/*.csv, manifest.json, failed/<name>.ipynb (failed notebooks only)
+  regional_overview/regional_overview.ipynb|.html|.pdf, regional_overview/figures/<id>.svg|.png
+  sheets/<sheet>/<sheet>.ipynb|.html|.pdf, sheets/<sheet>/figures/<id>.svg|.png
+  regional_action_plan_2018.pdf, rap_tables.xlsx, hxl/*.csv, manifest.json,
+  failed/<name>.ipynb (failed notebooks only)
 
 Exit status: 0 all rendered; 1 a notebook failed (the others are rendered, its previous outputs
 are kept, its executed copy is in failed/); 2 bad arguments (nothing is written); 3 another
@@ -80,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "one): passed as parameter data_dir and $RAPNB_DATA_DIR")
     render.add_argument("--wait", action="store_true",
                         help="if another render is writing to --out, wait for it (else exit 3)")
+    render.add_argument("--no-pdf", action="store_true",
+                        help="no PDFs (neither per notebook nor the book): a quicker preview")
     render.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -170,6 +178,7 @@ def run_jobs(
     tables: bool = True,
     progress: bool = True,
     wait: bool = False,
+    pdf: bool = True,
 ) -> int:
     """Render `jobs` into `out`, print the summary, return the exit status."""
     from rapnb.build.lock import RenderLockedError
@@ -178,7 +187,7 @@ def run_jobs(
     started = time.monotonic()
     try:
         report = render(jobs, out, data_dir=data_dir, workers=workers, tables=tables,
-                        progress=progress, wait=wait)
+                        progress=progress, wait=wait, pdf=pdf)
     except RenderLockedError as exc:
         print(f"rapnb render: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -209,4 +218,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rapnb render: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return run_jobs(jobs, out, data_dir=data_dir, workers=args.jobs,
-                    progress=not args.no_progress, wait=args.wait)
+                    progress=not args.no_progress, wait=args.wait, pdf=not args.no_pdf)

@@ -15,6 +15,8 @@ OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
 SHEET_NOTEBOOK = "country_sheet.ipynb"
 TABLES = "tables"
 """The name of the task that writes the workbook and the HXL CSVs."""
+BOOK = "book"
+"""The name of the render's last step, the whole plan as one PDF (`rapnb.build.book`)."""
 
 
 @dataclass(frozen=True)

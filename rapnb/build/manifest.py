@@ -10,6 +10,8 @@ Layout (keys sorted, paths relative to the output directory, POSIX separators):
                           "rendered_from": {"rapnb_version", "git_commit", "data_dir",
                                             "data_sha256"}}},
      "tables": {... the same for rap_tables.xlsx and hxl/*.csv ...} | absent,
+     "book": {... the same for regional_action_plan_2018.pdf, with "sources": {notebook:
+              sha256}} | absent,
      "files": {path: {"sha256", "size"}}}
 
 An entry for a notebook not rendered this time is carried over from the previous manifest, so a
@@ -26,10 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from rapnb.build.atomic import atomic_write_text
-from rapnb.build.jobs import TABLES
+from rapnb.build.jobs import BOOK, TABLES
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
+RENDER_OUTPUTS = (TABLES, BOOK)
+"""Outputs of a whole render rather than of one notebook, each under its own key."""
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -85,9 +89,9 @@ def load(out: Path) -> dict[str, Any]:
 
 
 def previous_entry(previous: dict[str, Any], name: str) -> dict[str, Any]:
-    """The previous manifest's entry for notebook `name` (or the tables), else {}."""
-    if name == TABLES:
-        entry = previous.get(TABLES)
+    """The previous manifest's entry for notebook `name` (or the tables, or the book), else {}."""
+    if name in RENDER_OUTPUTS:
+        entry = previous.get(name)
     else:
         entry = previous.get("notebooks", {}).get(name)
     return entry if isinstance(entry, dict) else {}
@@ -109,14 +113,14 @@ def build(
         for name, entry in previous.get("notebooks", {}).items()
         if isinstance(entry, dict)
     }
-    tables = previous.get(TABLES) if isinstance(previous.get(TABLES), dict) else None
+    singles = {key: previous[key] for key in RENDER_OUTPUTS if isinstance(previous.get(key), dict)}
     for name, entry in entries.items():
-        if name == TABLES:
-            tables = entry
+        if name in RENDER_OUTPUTS:
+            singles[name] = entry
         else:
             notebooks[name] = entry
     files: dict[str, dict[str, Any]] = {}
-    for entry in [*notebooks.values(), *([tables] if tables else [])]:
+    for entry in [*notebooks.values(), *singles.values()]:
         listed = [*entry.get("files", []), entry.get("failed_notebook")]
         kept = []
         for rel in filter(None, listed):
@@ -136,8 +140,7 @@ def build(
         "notebooks": dict(sorted(notebooks.items())),
         "files": dict(sorted(files.items())),
     }
-    if tables:
-        manifest[TABLES] = tables
+    manifest.update(singles)
     return manifest
 
 

@@ -14,7 +14,7 @@ SPEC_NAME = "spec.json"
 
 @dataclass(frozen=True)
 class NotebookTask:
-    """Run one notebook and export it: `<folder>/<name>.ipynb|.html` and its figures."""
+    """Run one notebook and export it: `<folder>/<name>.ipynb|.html|.pdf` and its figures."""
 
     name: str
     folder: str
@@ -26,6 +26,8 @@ class NotebookTask:
     work: str
     """The task's own folder: the worker stages its files in `<work>/out`."""
     data_dir: str
+    pdf: bool = True
+    """Also typeset `<folder>/<name>.pdf` (`rapnb render --no-pdf` turns it off)."""
     kind: Literal["notebook"] = "notebook"
 
 

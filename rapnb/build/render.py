@@ -7,8 +7,8 @@ The render process schedules the jobs on `--jobs` long-lived workers (`rapnb.bui
 `rapnb.build.worker`), each task a typed message (`rapnb.build.messages`). It moves each
 finished file into place with `os.replace`, so a reader (or an interrupted render) never sees
 half a file. A notebook that fails leaves its previous outputs alone and its executed copy in
-`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. The
-manifest comes last.
+`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. Then
+the book (`rapnb.build.book`, when PDFs are asked for), and the manifest last.
 
 On SIGINT/SIGTERM the render process sends SIGTERM to the workers, which raise, so papermill
 shuts their kernels down; a worker that does not exit in time is killed with its kernel.
@@ -32,7 +32,7 @@ from typing import Any
 from rapnb import __version__
 from rapnb.build import manifest
 from rapnb.build.atomic import fsync_dir
-from rapnb.build.jobs import TABLES, Job, RenderReport, Result
+from rapnb.build.jobs import BOOK, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -104,8 +104,10 @@ def _remove(out: Path, rels: Sequence[str], prefixes: Sequence[str]) -> None:
 class _Renderer:
     """The parent side of a render: schedules workers, installs outputs, builds the manifest."""
 
-    def __init__(self, out: Path, work: Path, data_dir: Path | None, workers: int) -> None:
+    def __init__(self, out: Path, work: Path, data_dir: Path | None, workers: int,
+                 pdf: bool = True) -> None:
         self.out, self.work, self.data_dir, self.workers = out, work, data_dir, workers
+        self.pdf = pdf
         self.previous = manifest.load(out)
         resolved = resolve_data_dir(data_dir)
         files = manifest.data_files(resolved)
@@ -137,7 +139,7 @@ class _Renderer:
             name=job.name, folder=job.folder, notebook=str(job.notebook.resolve()),
             parameters=job.parameters,
             source_label=f"{job.notebook.parent.name}/{job.notebook.name}",
-            work=str(self.work / job.name), data_dir=data_dir,
+            work=str(self.work / job.name), data_dir=data_dir, pdf=self.pdf,
         )
 
     def finish(self, worker: WorkerProcess) -> Result:
@@ -192,7 +194,7 @@ class _Renderer:
     def write_manifest(self) -> Path | None:
         if not self.entries:
             return None
-        order = [TABLES, *self.jobs]
+        order = [TABLES, *self.jobs, BOOK]
         entries = {name: self.entries[name] for name in order if name in self.entries}
         built = manifest.build(self.out, self.previous, self.provenance, entries)
         return manifest.write(self.out, built)
@@ -222,18 +224,20 @@ def render(
     tables: bool = True,
     progress: bool = True,
     wait: bool = False,
+    pdf: bool = True,
 ) -> RenderReport:
     """Render `jobs` (and the workbook and HXL CSVs if `tables`) into `out`.
 
     `data_dir` (else $RAPNB_DATA_DIR, else the bundled data) is what the kernels and the tables
     read; pass it in the jobs' parameters too (report_jobs does). At most `workers` notebooks
-    run at once (default: the CPU count). Raises RenderLockedError if another render holds
-    `out` (unless `wait`). Creates `out` if needed.
+    run at once (default: the CPU count). With `pdf`, each notebook gets a PDF and, once the
+    overview and every sheet have one in `out`, the book. Raises RenderLockedError if another
+    render holds `out` (unless `wait`). Creates `out` if needed.
     """
     out_dir = Path(out).expanduser().resolve()
     names = [job.name for job in jobs]
-    if len(set(names)) != len(names) or TABLES in names:
-        raise ValueError(f"job names must be unique and not {TABLES!r}: {names}")
+    if len(set(names)) != len(names) or TABLES in names or BOOK in names:
+        raise ValueError(f"job names must be unique and not {TABLES!r} or {BOOK!r}: {names}")
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(data_dir).expanduser().resolve() if data_dir is not None else None
     with render_lock(out_dir, wait=wait):
@@ -242,16 +246,32 @@ def render(
         flag = _StopFlag()
         try:
             with _signals_to(flag):
-                renderer = _Renderer(out_dir, work, data, max(1, workers or os.cpu_count() or 1))
+                renderer = _Renderer(out_dir, work, data, max(1, workers or os.cpu_count() or 1),
+                                     pdf)
                 # The tables come last: a short task that fills the wait for the last notebook.
                 tasks = [renderer.task(j) for j in jobs] + ([renderer.task(None)] if tables else [])
                 results = _run(renderer, tasks, flag, progress)
+                if pdf and flag.signum is None:
+                    results += _book_step(renderer, results)
                 path = renderer.write_manifest()
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    order = {name: i for i, name in enumerate([TABLES, *names])}
+    order = {name: i for i, name in enumerate([TABLES, *names, BOOK])}
     results.sort(key=lambda r: order[r.name])
     return RenderReport(out_dir, results, flag.signum, path)
+
+
+def _book_step(renderer: _Renderer, results: list[Result]) -> list[Result]:
+    """The one step after the notebooks: the book PDF (`rapnb.build.book.book_step`)."""
+    from rapnb.build.book import book_step
+
+    made = book_step(renderer.out, renderer.work, renderer.previous, renderer.entries,
+                     renderer.rendered_from, str(renderer.provenance["data_dir"]),
+                     rendered=any(r.ok and r.name in renderer.jobs for r in results))
+    if made is None:
+        return []
+    result, renderer.entries[BOOK] = made
+    return [result]
 
 
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool) -> list[Result]:

@@ -9,7 +9,6 @@ import re
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
 from pdf_inspect import (
     A4_PT,
     catalog,
@@ -21,9 +20,10 @@ from pdf_inspect import (
     reader,
     structure,
 )
+
 from rapnb.build.pdf import book_pdf, notebook_pdf
 from rapnb.present.display import VEGALITE_MIME
-from rapnb.present.formatting import Markdown, bullets, escape
+from rapnb.present.formatting import bullets, escape
 
 HOSTILE = [
     '#import "x": *',
@@ -62,7 +62,7 @@ def sheet_notebook(title: str = "Atlantis", measures: list[str] | None = None) -
     funding = pd.DataFrame({"Outcome": ["1 Data", "TOTAL as printed in the plan"],
                             "USD": ["1,745,950", "13,399,999"]}).set_index("Outcome")
     return new_notebook(cells=[
-        new_markdown_cell("Introduction left out: REMOVED-CELL", metadata={"tags": ["remove-cell"]}),
+        new_markdown_cell("Left out: REMOVED-CELL", metadata={"tags": ["remove-cell"]}),
         new_code_cell("report.sheet_heading(info)", outputs=[
             _shown(f"# {escape(title)}: country sheet"),
             new_output("stream", name="stderr", text="STDERR-NOT-SHOWN"),
