@@ -5,11 +5,14 @@ Measures, on this machine, in one run:
   (b) the full render of the 16 notebooks with all exports, at --jobs 1 and 2;
   (c) `python -c "import rapnb"`;
   (d) the peak memory of one kernel rendering a country sheet;
+  (e) what the 17 PDFs cost: the full render at --jobs 2 against one with --no-pdf (budget
+      15%), and the seconds of typesetting each PDF of a render in one process;
 and prints each figure (median of several runs) and the ratio of (b) to 16 x (a) / jobs.
 
 Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
-weighs on both sides of the ratio alike. The per-notebook seconds of the last `--jobs 2`
-render (from its manifest) show where the time goes.
+weighs on both sides of the ratio alike (the --no-pdf render runs right after the --jobs 2
+one, and the PDFs' cost is the median of the rounds' ratios). The per-notebook seconds of the
+last `--jobs 2` render (from its manifest) show where the time goes.
 
     python benchmarks/bench_render.py [--rounds N] [--floors-per-round N] [--json PATH]
 """
@@ -20,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +33,7 @@ from pathlib import Path
 
 NOTEBOOKS = 16
 JOBS = (1, 2)
+PDF_BUDGET_PCT = 15.0
 # What the notebooks' first cell does, then the rest of the stack their cells import.
 FLOOR_SOURCE = (
     "import rapnb\n"
@@ -77,16 +82,53 @@ def floor_seconds(notebook: Path, repeat: int) -> list[float]:
                     str(folder / "out.ipynb"), str(folder)]) for _ in range(repeat)]
 
 
-def render_once(jobs: int) -> tuple[float, dict[str, float]]:
-    """Seconds for `rapnb render` of all 16 notebooks with every export, and the seconds of
-    each task as its manifest records them."""
+def render_once(jobs: int, pdf: bool = True,
+                keep: Path | None = None) -> tuple[float, dict[str, float]]:
+    """Seconds for `rapnb render` of all 16 notebooks with every export (PDFs too, unless not
+    `pdf`), and the seconds of each task as its manifest records them. With `keep`, the
+    output folder is left there."""
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = _timed([sys.executable, "-m", "rapnb", "render", "--out", tmp,
-                          "--jobs", str(jobs), "--no-progress"])
-        manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
+        out = keep or Path(tmp)
+        shutil.rmtree(out, ignore_errors=True)
+        seconds = _timed([sys.executable, "-m", "rapnb", "render", "--out", str(out),
+                          "--jobs", str(jobs), "--no-progress", *([] if pdf else ["--no-pdf"])])
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     tasks = {name: entry["seconds"] for name, entry in manifest["notebooks"].items()}
     tasks["tables"] = manifest["tables"]["seconds"]
+    if "book" in manifest:
+        tasks["book"] = manifest["book"]["seconds"]
     return seconds, tasks
+
+
+PDF_SECONDS_CODE = """
+import json, sys, time
+from pathlib import Path
+import nbformat
+import rapnb
+from rapnb.build.pdf import book_pdf, notebook_pdf
+out = Path(sys.argv[1])
+names = ["regional_overview", *rapnb.sheets()]
+folders = {n: "regional_overview" if n == "regional_overview" else f"sheets/{n}" for n in names}
+nbs = {n: nbformat.read(out / folders[n] / f"{n}.ipynb", as_version=4) for n in names}
+notebook_pdf(nbs["argentina"], "argentina")  # warm, as a worker is after its first notebook
+seconds = {}
+for n in names:
+    start = time.perf_counter()
+    notebook_pdf(nbs[n], n)
+    seconds[n] = time.perf_counter() - start
+start = time.perf_counter()
+book_pdf(nbs["regional_overview"], [(s, nbs[s]) for s in rapnb.sheets()], "0" * 64)
+seconds["book"] = time.perf_counter() - start
+print(json.dumps(seconds))
+"""
+
+
+def pdf_seconds(out: Path) -> dict[str, float]:
+    """Seconds to typeset each PDF (and the book) from the executed notebooks in `out`, in one
+    warm process (what a worker and the render process do)."""
+    done = subprocess.run([sys.executable, "-c", PDF_SECONDS_CODE, str(out)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def import_seconds(repeat: int) -> list[float]:
@@ -116,16 +158,21 @@ def main() -> int:
 
     floors: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
+    no_pdf: list[float] = []
     tasks: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         notebook = floor_notebook(Path(tmp))
+        kept = Path(tmp) / "render"
         for number in range(1, args.rounds + 1):
             floors += floor_seconds(notebook, args.floors_per_round)
             for jobs in JOBS:
-                seconds, tasks = render_once(jobs)
+                seconds, tasks = render_once(jobs, keep=kept if jobs == 2 else None)
                 renders[jobs].append(seconds)
+            no_pdf.append(render_once(2, pdf=False)[0])
             print(f"round {number}: floor {floors[-1]:.2f} s, render --jobs 1"
-                  f" {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s", flush=True)
+                  f" {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
+                  f" (--no-pdf {no_pdf[-1]:.1f} s)", flush=True)
+        typeset = pdf_seconds(kept)
 
     floor = statistics.median(floors)
     print(f"(a) floor, papermill + imports, per notebook: {floor:.2f} s"
@@ -148,8 +195,23 @@ def main() -> int:
     print(f"(c) python -c 'import rapnb': {imports:.3f} s (bare interpreter {bare:.3f} s)")
     peak = kernel_peak_mib()
     print(f"(d) peak memory of one kernel (colombia sheet): {peak:.0f} MiB")
+    ratios = [with_pdf / without - 1 for with_pdf, without in zip(renders[2], no_pdf,
+                                                                   strict=True)]
+    added = 100 * statistics.median(ratios)
+    print(f"(e) the 17 PDFs at --jobs 2: {statistics.median(renders[2]):.1f} s against"
+          f" {statistics.median(no_pdf):.1f} s with --no-pdf (medians of {len(no_pdf)}):"
+          f" +{added:.1f}% (median of the rounds' ratios"
+          f" {', '.join(f'{100 * r:+.1f}%' for r in ratios)}; budget {PDF_BUDGET_PCT:.0f}%)")
+    sheet_pdfs = [s for name, s in typeset.items() if name not in {"regional_overview", "book"}]
+    all_16 = sum(typeset.values()) - typeset["book"]
+    print(f"    typesetting, one warm process: a sheet {statistics.median(sheet_pdfs):.2f} s"
+          f" (median; max {max(sheet_pdfs):.2f} s), the overview"
+          f" {typeset['regional_overview']:.2f} s, all 16 {all_16:.2f} s, the book"
+          f" {typeset['book']:.2f} s (the render's book step: {tasks.get('book', 0):.1f} s,"
+          " reading the notebooks included)")
     results.update(import_s=imports, interpreter_s=bare, kernel_peak_mib=peak,
-                   last_render_task_s=tasks,
+                   render_jobs2_no_pdf_s=statistics.median(no_pdf), pdf_added_pct=added,
+                   pdf_typeset_s=typeset, last_render_task_s=tasks,
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"
                    f" Python {platform.python_version()}")
     if args.json:

@@ -114,7 +114,7 @@ def _para(*runs: tuple[str, str]) -> Block:
 
 
 def _cover(sheet_titles: list[str], data_sha256: str) -> dict[str, Any]:
-    kicker, _, rest = str(PLAN["title"]).partition(") ")
+    _, _, rest = str(PLAN["title"]).partition(") ")
     name, _, subtitle = rest.partition(": ")
     return {
         "kicker": "International Organization for Migration (IOM)",
@@ -127,8 +127,8 @@ def _cover(sheet_titles: list[str], data_sha256: str) -> dict[str, Any]:
                          " sheets in the plan's order, and the sources."],
             ["Data files", f"sha256 fingerprint {data_sha256[:16]} (manifest.json)"],
         ],
-        "note": f"{PLAN['licence']} Rendered by rapnb {__version__} from the executed"
-                f" notebooks; {kicker.strip()}) is the source of every number.",
+        "note": f"{PLAN['licence']} Every number is the plan's, as the executed notebooks of"
+                f" rapnb {__version__} print it; the last pages list the sources.",
     }
 
 
