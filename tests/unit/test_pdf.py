@@ -118,6 +118,8 @@ def test_fonts_are_embedded_and_the_drawing_is_text(sheet_pdf: bytes) -> None:
 
 def test_tagged_with_the_charts_alternative_text(sheet_pdf: bytes) -> None:
     assert catalog(sheet_pdf)["/MarkInfo"]["/Marked"]
+    xmp = catalog(sheet_pdf)["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp  # declared PDF/UA-1 (Typst checks it)
     elements = structure(sheet_pdf)
     figures = [alt for kind, alt in elements if kind == "/Figure"]
     assert figures == ["Atlantis: funding per outcome. Source: a test"]
