@@ -84,8 +84,18 @@ def _output_blocks(output: dict[str, Any]) -> list[Block]:
     return []  # images other than SVG: the notebooks draw none
 
 
+def _no_skipped_levels(blocks: list[Block]) -> list[Block]:
+    """Headings at most one level below the one before (`#` then `###` reads as `#`, `##`):
+    what a document outline, and PDF/UA, needs."""
+    previous = 0
+    for block in blocks:
+        if block["k"] == "h":
+            block["level"] = previous = min(block["level"], previous + 1)
+    return blocks
+
+
 def notebook_blocks(nb: Any) -> list[Block]:
-    """The blocks of executed notebook `nb`, in cell order."""
+    """The blocks of executed notebook `nb`, in cell order (no heading level skipped)."""
     blocks: list[Block] = []
     for cell in nb.get("cells", []):
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -96,7 +106,7 @@ def notebook_blocks(nb: Any) -> list[Block]:
         elif cell.get("cell_type") == "code" and not tags & _REMOVED_OUTPUT_TAGS:
             for output in cell.get("outputs", []):
                 blocks += _output_blocks(output)
-    return blocks
+    return _no_skipped_levels(blocks)
 
 
 def running_title(nb: Any, fallback: str) -> str:

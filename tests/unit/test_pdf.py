@@ -191,3 +191,10 @@ def test_the_book_has_cover_contents_parts_and_outline() -> None:
     assert f"Page {sheet_page + 1} of {len(pages)}" in pages[sheet_page]
     assert "Natural Earth" in pages[-1] and "ffffffffffffffff" in pages[-1]  # the colophon
     assert {"/H1", "/H2", "/TOC"} <= {kind for kind, _ in structure(book)}
+
+
+def test_skipped_heading_levels_are_closed_up() -> None:
+    """PDF/UA refuses an outline that jumps from level 1 to 3: such headings move up."""
+    nb = new_notebook(cells=[new_markdown_cell("# Top\n\n### Jumped\n\n#### Deeper\n\n# Next")])
+    kinds = [kind for kind, _ in structure(notebook_pdf(nb, "levels")) if kind.startswith("/H")]
+    assert kinds == ["/H1", "/H2", "/H3", "/H1"]
