@@ -46,6 +46,28 @@ def _fonts_in(resources: Any, seen: set[int], found: list[DictionaryObject]) -> 
             _fonts_in(xobject.get("/Resources"), seen, found)
 
 
+def _xobjects(resources: Any, seen: set[int], found: list[DictionaryObject]) -> None:
+    resources = _resolve(resources)
+    if not isinstance(resources, DictionaryObject):
+        return
+    for xobject in _resolve(resources.get("/XObject", DictionaryObject())).values():
+        xobject = _resolve(xobject)
+        if id(xobject) not in seen:
+            seen.add(id(xobject))
+            found.append(xobject)
+            _xobjects(xobject.get("/Resources"), seen, found)
+
+
+def xobject_kinds(pdf: bytes | Path) -> list[str]:
+    """The subtype of every XObject the pages draw (`/Form` for vector drawings, `/Image` for
+    raster images), nested ones included."""
+    seen: set[int] = set()
+    found: list[DictionaryObject] = []
+    for page in reader(pdf).pages:
+        _xobjects(page.get("/Resources"), seen, found)
+    return [str(x.get("/Subtype")) for x in found]
+
+
 def fonts(pdf: bytes | Path) -> list[DictionaryObject]:
     """Every font dictionary the pages use, those of the drawings (form XObjects) too."""
     seen: set[int] = set()

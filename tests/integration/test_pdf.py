@@ -22,6 +22,7 @@ from pdf_inspect import (
     page_sizes,
     reader,
     structure,
+    xobject_kinds,
 )
 
 import rapnb
@@ -69,6 +70,7 @@ def test_each_sheet_pdf_shows_its_total_and_activities(full: dict[str, Any], she
     assert meta is not None and meta.title == f"{title}: country sheet"
     found = fonts(pdf)
     assert found and all(is_embedded(font) for font in found)
+    assert "/Image" not in xobject_kinds(pdf)  # the charts and the map are vectors
     figures = [alt for kind, alt in structure(pdf) if kind == "/Figure"]
     assert figures[0] == f"Location: {title}" or figures[0].startswith(f"Location: {title}. ")
     assert all(alt and alt != "Chart" for alt in figures)  # each chart's own title
