@@ -10,11 +10,13 @@ Measures, on this machine, in one run:
 and prints each figure (median of several runs) and the ratio of (b) to 16 x (a) / jobs.
 
 Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
-weighs on both sides of the ratio alike (the --no-pdf render runs right after the --jobs 2
-one, and the PDFs' cost is the median of the rounds' ratios). The per-notebook seconds of the
-last `--jobs 2` render (from its manifest) show where the time goes.
+weighs on both sides of the ratio alike (the --no-pdf render runs next to the --jobs 2 one,
+after it and before it in turn, and the PDFs' cost is the median of the rounds' ratios). The
+per-notebook seconds of the last `--jobs 2` render (from its manifest) show where the time
+goes.
 
     python benchmarks/bench_render.py [--rounds N] [--floors-per-round N] [--json PATH]
+    python benchmarks/bench_render.py --pdf-only [--rounds N]     # (e) alone
 """
 
 from __future__ import annotations
@@ -148,13 +150,62 @@ def kernel_peak_mib() -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def pdf_report(with_pdf: list[float], no_pdf: list[float], typeset: dict[str, float],
+               book_step: float) -> dict[str, object]:
+    """Print (e), the PDFs' cost, and return its figures."""
+    ratios = [a / b - 1 for a, b in zip(with_pdf, no_pdf, strict=True)]
+    added = 100 * statistics.median(ratios)
+    print(f"(e) the 17 PDFs at --jobs 2: {statistics.median(with_pdf):.1f} s against"
+          f" {statistics.median(no_pdf):.1f} s with --no-pdf (medians of {len(no_pdf)}):"
+          f" {added:+.1f}% (median of the rounds' ratios"
+          f" {', '.join(f'{100 * r:+.1f}%' for r in ratios)}; budget {PDF_BUDGET_PCT:.0f}%)")
+    sheet_pdfs = [s for name, s in typeset.items() if name not in {"regional_overview", "book"}]
+    all_16 = sum(typeset.values()) - typeset["book"]
+    # The 16 notebook PDFs are shared by the two workers; the book comes after the last one.
+    estimate = 100 * (all_16 / 2 + book_step) / statistics.median(no_pdf)
+    print(f"    typesetting, one warm process: a sheet {statistics.median(sheet_pdfs):.2f} s"
+          f" (median; max {max(sheet_pdfs):.2f} s), the overview"
+          f" {typeset['regional_overview']:.2f} s, all 16 {all_16:.2f} s, the book"
+          f" {typeset['book']:.2f} s (the render's book step: {book_step:.1f} s, reading the"
+          f" notebooks included): all 16 / 2 + the book step = {estimate:.1f}% of the --no-pdf"
+          " render")
+    return {"render_jobs2_no_pdf_s": statistics.median(no_pdf), "pdf_added_pct": added,
+            "pdf_added_pct_from_typesetting": estimate, "pdf_typeset_s": typeset}
+
+
+def pdf_only(rounds: int) -> dict[str, object]:
+    """(e) alone: `rounds` pairs of full renders at --jobs 2, with and without PDFs, the
+    order alternating from one round to the next."""
+    with_pdf: list[float] = []
+    no_pdf: list[float] = []
+    book_steps: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        kept = Path(tmp) / "render"
+        for number in range(1, rounds + 1):
+            for pdf in (True, False) if number % 2 else (False, True):
+                seconds, tasks = render_once(2, pdf=pdf, keep=kept if pdf else None)
+                (with_pdf if pdf else no_pdf).append(seconds)
+                book_steps += [tasks["book"]] if pdf else []
+            print(f"round {number}: --jobs 2 {with_pdf[-1]:.1f} s, --no-pdf {no_pdf[-1]:.1f} s",
+                  flush=True)
+        typeset = pdf_seconds(kept)
+    return pdf_report(with_pdf, no_pdf, typeset, statistics.median(book_steps))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of (floors, render --jobs 1, render --jobs 2)")
+                        help="rounds of (floors, render --jobs 1, render --jobs 2, --no-pdf)")
     parser.add_argument("--floors-per-round", type=int, default=2, help="floor runs per round")
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="only (e): renders at --jobs 2 with and without PDFs")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    if args.pdf_only:
+        figures = pdf_only(args.rounds)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        return 0
 
     floors: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
@@ -165,10 +216,13 @@ def main() -> int:
         kept = Path(tmp) / "render"
         for number in range(1, args.rounds + 1):
             floors += floor_seconds(notebook, args.floors_per_round)
+            if number % 2 == 0:  # the --no-pdf render before the --jobs 2 one every other round
+                no_pdf.append(render_once(2, pdf=False)[0])
             for jobs in JOBS:
                 seconds, tasks = render_once(jobs, keep=kept if jobs == 2 else None)
                 renders[jobs].append(seconds)
-            no_pdf.append(render_once(2, pdf=False)[0])
+            if number % 2:
+                no_pdf.append(render_once(2, pdf=False)[0])
             print(f"round {number}: floor {floors[-1]:.2f} s, render --jobs 1"
                   f" {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
                   f" (--no-pdf {no_pdf[-1]:.1f} s)", flush=True)
@@ -186,7 +240,8 @@ def main() -> int:
               f" = {ratio:.2f}")
         results[f"render_jobs{jobs}_s"] = render
         results[f"ratio_jobs{jobs}"] = ratio
-    sheets = [s for name, s in tasks.items() if name not in {"regional_overview", "tables"}]
+    sheets = [s for name, s in tasks.items()
+              if name not in {"regional_overview", "tables", "book"}]
     print(f"    last --jobs 2 render, per task: overview {tasks['regional_overview']:.1f} s,"
           f" sheets median {statistics.median(sheets):.1f} s (max {max(sheets):.1f} s),"
           f" tables {tasks['tables']:.1f} s")
@@ -195,23 +250,9 @@ def main() -> int:
     print(f"(c) python -c 'import rapnb': {imports:.3f} s (bare interpreter {bare:.3f} s)")
     peak = kernel_peak_mib()
     print(f"(d) peak memory of one kernel (colombia sheet): {peak:.0f} MiB")
-    ratios = [with_pdf / without - 1 for with_pdf, without in zip(renders[2], no_pdf,
-                                                                   strict=True)]
-    added = 100 * statistics.median(ratios)
-    print(f"(e) the 17 PDFs at --jobs 2: {statistics.median(renders[2]):.1f} s against"
-          f" {statistics.median(no_pdf):.1f} s with --no-pdf (medians of {len(no_pdf)}):"
-          f" +{added:.1f}% (median of the rounds' ratios"
-          f" {', '.join(f'{100 * r:+.1f}%' for r in ratios)}; budget {PDF_BUDGET_PCT:.0f}%)")
-    sheet_pdfs = [s for name, s in typeset.items() if name not in {"regional_overview", "book"}]
-    all_16 = sum(typeset.values()) - typeset["book"]
-    print(f"    typesetting, one warm process: a sheet {statistics.median(sheet_pdfs):.2f} s"
-          f" (median; max {max(sheet_pdfs):.2f} s), the overview"
-          f" {typeset['regional_overview']:.2f} s, all 16 {all_16:.2f} s, the book"
-          f" {typeset['book']:.2f} s (the render's book step: {tasks.get('book', 0):.1f} s,"
-          " reading the notebooks included)")
+    results.update(pdf_report(renders[2], no_pdf, typeset, tasks["book"]))
     results.update(import_s=imports, interpreter_s=bare, kernel_peak_mib=peak,
-                   render_jobs2_no_pdf_s=statistics.median(no_pdf), pdf_added_pct=added,
-                   pdf_typeset_s=typeset, last_render_task_s=tasks,
+                   last_render_task_s=tasks,
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"
                    f" Python {platform.python_version()}")
     if args.json:

@@ -10,6 +10,8 @@ manifest entry (`"book"`) records the sha256 of each notebook it was made from.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 from rapnb.build.atomic import atomic_write_bytes, fsync_dir
 from rapnb.build.jobs import BOOK, OVERVIEW, Result, overview_job, sheet_job
-from rapnb.build.manifest import previous_entry, sha256_file
+from rapnb.build.manifest import previous_entry
 from rapnb.build.messages import one_line
 from rapnb.build.pdf import BOOK_NAME, book_pdf
 
@@ -57,9 +59,11 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
     if missing:
         return missing
     started = time.monotonic()
-    sources = {rel: sha256_file(out / rel) for _, rel in parts}
     try:
-        notebooks = {name: nbformat.read(out / rel, as_version=4) for name, rel in parts}
+        texts = {rel: (out / rel).read_bytes() for _, rel in parts}
+        sources = {rel: hashlib.sha256(text).hexdigest() for rel, text in texts.items()}
+        # Read as written by the workers, which validated them (nbformat.read would again).
+        notebooks = {name: nbformat.from_dict(json.loads(texts[rel])) for name, rel in parts}
         data = book_pdf(notebooks[OVERVIEW], [(s, notebooks[s]) for s in sheets],
                         rendered_from["data_sha256"])
         atomic_write_bytes(work / BOOK_NAME, data)

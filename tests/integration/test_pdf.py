@@ -5,7 +5,9 @@ hostile text from a data file printed as text."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
+import json
 import re
 import subprocess
 import sys
@@ -102,6 +104,10 @@ def test_the_book_has_an_outline_entry_per_part_and_sheet(full: dict[str, Any]) 
     assert "Contents" in text and "32,326,041" in text and "13,399,999" in text
     assert reader(book).metadata.title.startswith("IOM Regional Action Plan 2018")
     assert all(is_embedded(font) for font in fonts(book))
+    entry = json.loads((full["out"] / "manifest.json").read_text(encoding="utf-8"))["book"]
+    assert entry["files"] == [BOOK] and len(entry["sources"]) == 16
+    for rel, digest in entry["sources"].items():
+        assert hashlib.sha256((full["out"] / rel).read_bytes()).hexdigest() == digest, rel
 
 
 def test_a_second_render_gives_the_same_bytes(full: dict[str, Any]) -> None:
