@@ -14,10 +14,13 @@ and prints each figure (median of several runs), the ratio of (b) to 16 x (a) / 
 no-op's fixed cost.
 
 Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
-weighs on both sides of the ratio alike. The per-notebook seconds of the last `--jobs 2`
-render (from its manifest) show where the time goes.
+weighs on both sides of the ratio alike (the --no-pdf render runs next to the --jobs 2 one,
+after it and before it in turn, and the PDFs' cost is the median of the rounds' ratios). The
+per-notebook seconds of the last `--jobs 2` render (from its manifest) show where the time
+goes.
 
     python benchmarks/bench_render.py [--rounds N] [--floors-per-round N] [--json PATH]
+    python benchmarks/bench_render.py --pdf-only [--rounds N]     # (e) alone
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +39,7 @@ from pathlib import Path
 
 NOTEBOOKS = 16
 JOBS = (1, 2)
+PDF_BUDGET_PCT = 15.0
 # What the notebooks' first cell does, then the rest of the stack their cells import.
 FLOOR_SOURCE = (
     "import rapnb\n"
@@ -109,17 +114,25 @@ def _render(out: str, jobs: int, *extra: str) -> float:
 
 
 def _tasks(out: str) -> dict[str, float]:
+    """Each task's seconds as the manifest records them, by name without the language
+    ('regional_overview', 'peru', 'book', 'tables'; the English edition's)."""
     manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
-    tasks = {name: entry["seconds"] for name, entry in manifest["notebooks"].items()}
+    tasks = {name.removeprefix("en/"): entry["seconds"]
+             for name, entry in manifest["notebooks"].items() if not name.startswith("es/")}
     tasks["tables"] = manifest["tables"]["seconds"]
     return tasks
 
 
-def render_once(jobs: int) -> tuple[float, dict[str, float]]:
-    """Seconds for `rapnb render` of all 16 notebooks with every export, and the seconds of
-    each task as its manifest records them."""
+def render_once(jobs: int, *extra: str, keep: Path | None = None
+                ) -> tuple[float, dict[str, float]]:
+    """Seconds for `rapnb render` of the 16 notebooks (`--lang en`, unless `extra` names the
+    languages) with every export, into a fresh folder (`keep`, if given, is left there), and
+    the seconds of each task as its manifest records them."""
+    langs = [] if "--lang" in extra else ["--lang", "en"]
     with tempfile.TemporaryDirectory() as tmp:
-        return _render(tmp, jobs), _tasks(tmp)
+        out = keep or Path(tmp) / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        return _render(str(out), jobs, *langs, *extra), _tasks(str(out))
 
 
 def _edit_one_sheet(data: Path) -> None:
@@ -135,19 +148,50 @@ def rerenders() -> dict[str, float]:
     """A full render at --jobs 2 from a copy of the data, then in the same directory a no-op
     render and a render after Peru's government response changed: whole-process seconds, and
     Peru's own seconds in the last one."""
-    import shutil
 
     from rapnb.paths import bundled_data_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         data, out = Path(tmp) / "data", str(Path(tmp) / "out")
         shutil.copytree(bundled_data_dir(), data)
-        full = _render(out, 2, "--data-dir", str(data))
-        noop = _render(out, 2, "--data-dir", str(data))
+        full = _render(out, 2, "--data-dir", str(data), "--lang", "en")
+        noop = _render(out, 2, "--data-dir", str(data), "--lang", "en")
         _edit_one_sheet(data)
-        changed = _render(out, 2, "--data-dir", str(data))
+        changed = _render(out, 2, "--data-dir", str(data), "--lang", "en")
         tasks = _tasks(out)
     return {"full": full, "noop": noop, "changed": changed, "sheet": tasks["peru"]}
+
+
+PDF_SECONDS_CODE = """
+import json, sys, time
+from pathlib import Path
+import nbformat
+import rapnb
+from rapnb.build.pdf import book_pdf, notebook_pdf
+out = Path(sys.argv[1])
+names = ["regional_overview", *rapnb.sheets()]
+folders = {n: "en/regional_overview" if n == "regional_overview" else f"en/sheets/{n}"
+           for n in names}
+nbs = {n: nbformat.read(out / folders[n] / f"{n}.ipynb", as_version=4) for n in names}
+notebook_pdf(nbs["argentina"], "argentina")  # warm, as a worker is after its first notebook
+seconds = {}
+for n in names:
+    start = time.perf_counter()
+    notebook_pdf(nbs[n], n)
+    seconds[n] = time.perf_counter() - start
+start = time.perf_counter()
+book_pdf(nbs["regional_overview"], [(s, nbs[s]) for s in rapnb.sheets()], "0" * 64)
+seconds["book"] = time.perf_counter() - start
+print(json.dumps(seconds))
+"""
+
+
+def pdf_seconds(out: Path) -> dict[str, float]:
+    """Seconds to typeset each PDF (and the book) from the executed notebooks in `out`, in one
+    warm process (what a worker and the render process do)."""
+    done = subprocess.run([sys.executable, "-c", PDF_SECONDS_CODE, str(out)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def import_seconds(repeat: int) -> list[float]:
@@ -167,33 +211,93 @@ def kernel_peak_mib() -> float:
     return int(out.strip().splitlines()[-1]) / 1024
 
 
+def pdf_report(with_pdf: list[float], no_pdf: list[float], typeset: dict[str, float],
+               book_step: float) -> dict[str, object]:
+    """Print (e), the PDFs' cost, and return its figures."""
+    ratios = [a / b - 1 for a, b in zip(with_pdf, no_pdf, strict=True)]
+    added = 100 * statistics.median(ratios)
+    print(f"(e) the 17 PDFs at --jobs 2: {statistics.median(with_pdf):.1f} s against"
+          f" {statistics.median(no_pdf):.1f} s with --no-pdf (medians of {len(no_pdf)}):"
+          f" {added:+.1f}% (median of the rounds' ratios"
+          f" {', '.join(f'{100 * r:+.1f}%' for r in ratios)}; budget {PDF_BUDGET_PCT:.0f}%)")
+    sheet_pdfs = [s for name, s in typeset.items() if name not in {"regional_overview", "book"}]
+    all_16 = sum(typeset.values()) - typeset["book"]
+    # The 16 notebook PDFs are shared by the two workers; the book comes after the last one.
+    estimate = 100 * (all_16 / 2 + book_step) / statistics.median(no_pdf)
+    print(f"    typesetting, one warm process: a sheet {statistics.median(sheet_pdfs):.2f} s"
+          f" (median; max {max(sheet_pdfs):.2f} s), the overview"
+          f" {typeset['regional_overview']:.2f} s, all 16 {all_16:.2f} s, the book"
+          f" {typeset['book']:.2f} s (the render's book step: {book_step:.1f} s, reading the"
+          f" notebooks included): all 16 / 2 + the book step = {estimate:.1f}% of the --no-pdf"
+          " render")
+    return {"render_jobs2_no_pdf_s": statistics.median(no_pdf), "pdf_added_pct": added,
+            "pdf_added_pct_from_typesetting": estimate, "pdf_typeset_s": typeset}
+
+
+def pdf_only(rounds: int) -> dict[str, object]:
+    """(e) alone: `rounds` pairs of full renders at --jobs 2, with and without PDFs, the
+    order alternating from one round to the next."""
+    with_pdf: list[float] = []
+    no_pdf: list[float] = []
+    book_steps: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        kept = Path(tmp) / "render"
+        for number in range(1, rounds + 1):
+            for pdf in (True, False) if number % 2 else (False, True):
+                seconds, tasks = render_once(2, *([] if pdf else ["--no-pdf"]),
+                                             keep=kept if pdf else None)
+                (with_pdf if pdf else no_pdf).append(seconds)
+                book_steps += [tasks["book"]] if pdf else []
+            print(f"round {number}: --jobs 2 {with_pdf[-1]:.1f} s, --no-pdf {no_pdf[-1]:.1f} s",
+                  flush=True)
+        typeset = pdf_seconds(kept)
+    return pdf_report(with_pdf, no_pdf, typeset, statistics.median(book_steps))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of (floors, render --jobs 1, render --jobs 2)")
+                        help="rounds of (floors, render --jobs 1, render --jobs 2, --no-pdf)")
     parser.add_argument("--floors-per-round", type=int, default=2, help="floor runs per round")
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="only (e): renders at --jobs 2 with and without PDFs")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    if args.pdf_only:
+        figures = pdf_only(args.rounds)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        return 0
 
     floors: list[float] = []
     warm: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
+    both: list[float] = []
+    no_pdf: list[float] = []
     again: dict[str, list[float]] = {"full": [], "noop": [], "changed": [], "sheet": []}
     tasks: dict[str, float] = {}
+    books: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         notebook = floor_notebook(Path(tmp))
+        kept = Path(tmp) / "render"
         for number in range(1, args.rounds + 1):
             floors += floor_seconds(notebook, args.floors_per_round)
             warm += warm_floor_seconds(notebook, args.floors_per_round)
             for jobs in JOBS:
-                seconds, tasks = render_once(jobs)
+                seconds, found = render_once(jobs, keep=kept if jobs == 2 else None)
                 renders[jobs].append(seconds)
+                tasks = found if jobs == 2 else tasks
+            books.append(tasks.get("book", 0.0))
+            no_pdf.append(render_once(2, "--no-pdf")[0])
+            both.append(render_once(2, "--lang", "en", "--lang", "es")[0])
             for key, value in rerenders().items():
                 again[key].append(value)
             print(f"round {number}: floor {floors[-1]:.2f} s, warm floor {warm[-1]:.2f} s,"
-                  f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s,"
+                  f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
+                  f" (--no-pdf {no_pdf[-1]:.1f} s; en and es {both[-1]:.1f} s),"
                   f" no-op {again['noop'][-1]:.2f} s, one sheet {again['changed'][-1]:.1f} s",
                   flush=True)
+        typeset = pdf_seconds(kept)
 
     floor, warm_floor = statistics.median(floors), statistics.median(warm)
     print(f"(a) floor, papermill + imports, per notebook: {floor:.2f} s"
@@ -219,7 +323,14 @@ def main() -> int:
           f" {one_sheet_ratio:.2f} x (Peru's render {sheet:.2f} s + the no-op {noop:.2f} s)")
     results.update(noop_s=noop, one_sheet_s=changed, one_sheet_task_s=sheet,
                    one_sheet_ratio=one_sheet_ratio)
-    sheets = [s for name, s in tasks.items() if name not in {"regional_overview", "tables"}]
+    two = statistics.median(both)
+    two_ratio = two / (2 * NOTEBOOKS * warm_floor / 2)
+    print(f"(b) both languages ({2 * NOTEBOOKS} notebooks), --jobs 2: {two:.1f} s; ratio to"
+          f" {2 * NOTEBOOKS} x floor / 2 = {two / (2 * NOTEBOOKS * floor / 2):.2f}, to"
+          f" {2 * NOTEBOOKS} x warm floor / 2 = {two_ratio:.2f}")
+    results.update(render_both_langs_jobs2_s=two, warm_ratio_both_langs=two_ratio)
+    sheets = [s for name, s in tasks.items()
+              if name not in {"regional_overview", "tables", "book"}]
     print(f"    last --jobs 2 render, per task: overview {tasks['regional_overview']:.1f} s,"
           f" sheets median {statistics.median(sheets):.1f} s (max {max(sheets):.1f} s),"
           f" tables {tasks['tables']:.1f} s")
@@ -228,6 +339,7 @@ def main() -> int:
     print(f"(c) python -c 'import rapnb': {imports:.3f} s (bare interpreter {bare:.3f} s)")
     peak = kernel_peak_mib()
     print(f"(d) peak memory of one kernel (colombia sheet): {peak:.0f} MiB")
+    results.update(pdf_report(renders[2], no_pdf, typeset, statistics.median(books)))
     results.update(import_s=imports, interpreter_s=bare, kernel_peak_mib=peak,
                    last_render_task_s=tasks,
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"

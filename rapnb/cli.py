@@ -26,6 +26,11 @@ only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colom
 adds the overview, `--overview` alone renders only the overview. The workbook, HXL CSVs and HDX
 files are written by every render; entries of notebooks not rendered stay in the manifest.
 
+Each notebook is also typeset as an A4 PDF beside its HTML, and each language gets the whole
+plan as one book, <lang>/regional_action_plan_2018.pdf (cover, contents, the overview, the 15
+sheets in the plan's order, sources), once its overview and every sheet have an executed
+notebook from the same data; --no-pdf skips every PDF, the books included.
+
 Output layout (in --out), one folder per language (--lang, repeatable; default en and es):
   <lang>/regional_overview/regional_overview.ipynb|.html, .../figures/<id>.svg|.png
   <lang>/sheets/<sheet>/<sheet>.ipynb|.html, <lang>/sheets/<sheet>/figures/<id>.svg|.png
@@ -92,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--lang", action="append", default=[], metavar="LANG",
                         help="render this language (repeatable: en, es); default: every"
                              " language, each into <out>/<lang>/")
+    render.add_argument("--no-pdf", action="store_true",
+                        help="no PDFs (neither the notebooks' nor the books): a quick preview")
     render.add_argument("--force", action="store_true",
                         help="render every notebook, also those unchanged since the last render")
     render.add_argument("--overwrite", action="store_true",
@@ -268,6 +275,7 @@ def run_jobs(
     wait: bool = False,
     force: bool = False,
     overwrite: bool = False,
+    pdf: bool = True,
 ) -> int:
     """Render `jobs` into `out`, print the summary, return the exit status."""
     from rapnb.build.lock import RenderLockedError
@@ -276,7 +284,8 @@ def run_jobs(
     started = time.monotonic()
     try:
         report = render(jobs, out, data_dir=data_dir, workers=workers, tables=tables,
-                        progress=progress, wait=wait, force=force, overwrite=overwrite)
+                        progress=progress, wait=wait, force=force, overwrite=overwrite,
+                        pdf=pdf)
     except RenderLockedError as exc:
         print(f"rapnb render: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -322,4 +331,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     return run_jobs(jobs, out, data_dir=data_dir, workers=args.jobs,
                     progress=not args.no_progress, wait=args.wait, force=args.force,
-                    overwrite=args.overwrite)
+                    overwrite=args.overwrite, pdf=not args.no_pdf)

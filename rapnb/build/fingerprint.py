@@ -100,12 +100,14 @@ def _path(name: str, data_dir: Path) -> Path:
     return path if path.is_absolute() else data_dir / path
 
 
-def inputs(notebook: Path | None, parameters: dict[str, Any], reads: list[dict[str, Any]]
-           ) -> dict[str, Any]:
-    """Everything an output was made from, in the form the manifest keeps."""
+def inputs(notebook: Path | None, parameters: dict[str, Any], reads: list[dict[str, Any]],
+           exports: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything an output was made from, in the form the manifest keeps (`exports`: which
+    files were asked for, e.g. `{"pdf": True}`)."""
     return {
         "notebook_sha256": sha256_file(notebook) if notebook is not None else None,
         "parameters": parameters,
+        "exports": exports or {},
         "reads": reads,
         "code_sha256": code_sha256(),
         "packages_sha256": packages_sha256(),
@@ -124,6 +126,8 @@ def changes(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
         reasons.append("notebook changed")
     if before.get("parameters") != now.get("parameters"):
         reasons.append("parameters changed")
+    if before.get("exports", {}) != now.get("exports", {}):
+        reasons.append("other exports asked for (--no-pdf)")
     old = {(r["file"], _digest(r.get("where"))): r["sha256"] for r in before.get("reads", [])}
     for read in now.get("reads", []):
         if old.get((read["file"], _digest(read.get("where")))) != read["sha256"]:

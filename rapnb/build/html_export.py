@@ -45,9 +45,9 @@ _NETWORK_PATTERNS = {
     "@import": re.compile(r"@import\b", re.I),
     "url()": re.compile(rf"""url\(\s*["']?\s*{_REMOTE}""", re.I),
 }
-_NUMERIC_TD = re.compile(
-    r"<td>\s*((?:USD\s*)?[-+\u2212]?\d[\d,.\u00a0 ]*%?|&lt;NA&gt;|N\.A\.)\s*</td>"
-)
+NUMBER_TEXT = r"(?:USD\s*)?[-+\u2212]?\d[\d,.\u00a0 ]*%?"
+"""A table cell that holds only a number (`1,234`, `USD 5`, `-5.5`, `41.5%`): right-aligned."""
+_NUMERIC_TD = re.compile(rf"<td>\s*({NUMBER_TEXT}|&lt;NA&gt;|N\.A\.)\s*</td>")
 
 
 class HtmlExportError(RuntimeError):

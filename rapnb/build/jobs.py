@@ -14,6 +14,9 @@ from rapnb.paths import notebooks_dir
 OVERVIEW = "regional_overview"
 OVERVIEW_NOTEBOOK = "regional_overview.ipynb"
 SHEET_NOTEBOOK = "country_sheet.ipynb"
+BOOK = "book"
+"""The name of the render's last step, the whole plan as one PDF per language
+(`rapnb.build.book`)."""
 TABLES = "tables"
 """The name of the task that writes the workbook, the HXL CSVs and the HDX files."""
 WORKBOOK_FILE = "rap_tables.xlsx"

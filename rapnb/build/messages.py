@@ -16,7 +16,7 @@ WORKER_TMP_PREFIX = "rapnb-worker-"
 
 @dataclass(frozen=True)
 class NotebookTask:
-    """Run one notebook and export it: `<folder>/<name>.ipynb|.html` and its figures."""
+    """Run one notebook and export it: `<folder>/<stem>.ipynb|.html|.pdf` and its figures."""
 
     name: str
     folder: str
@@ -30,6 +30,8 @@ class NotebookTask:
     data_dir: str
     stem: str = ""
     """The name of its files (`<folder>/<stem>.ipynb`); the task's name if empty."""
+    pdf: bool = True
+    """Also typeset `<folder>/<stem>.pdf` (`rapnb render --no-pdf` turns it off)."""
     languages: list[str] = field(default_factory=list)
     """The languages of this render (each page links to its twins in the others)."""
     kind: Literal["notebook"] = "notebook"

@@ -34,7 +34,7 @@ from typing import Any
 from rapnb import __version__
 from rapnb.build import fingerprint, manifest, site
 from rapnb.build.atomic import fsync_dir
-from rapnb.build.jobs import OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
+from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -158,8 +158,9 @@ class _Renderer:
     """The parent side of a render: decides what to render, schedules workers, installs
     outputs, and keeps the manifest current after each one."""
 
-    def __init__(self, out: Path, data_dir: Path | None, workers: int) -> None:
-        self.out, self.data_dir, self.workers = out, data_dir, workers
+    def __init__(self, out: Path, data_dir: Path | None, workers: int, pdf: bool = True
+                 ) -> None:
+        self.out, self.data_dir, self.workers, self.pdf = out, data_dir, workers, pdf
         self.work: Path | None = None
         self.previous = manifest.load(out)
         resolved = resolve_data_dir(data_dir)
@@ -197,7 +198,7 @@ class _Renderer:
         return fingerprint.inputs(None, {}, reads)
 
     def job_inputs(self, job: Job, reads: list[dict[str, Any]]) -> dict[str, Any]:
-        return fingerprint.inputs(job.notebook, job.parameters, reads)
+        return fingerprint.inputs(job.notebook, job.parameters, reads, {"pdf": self.pdf})
 
     def plan(self, job: Job | None, force: bool) -> Plan:
         """Render `job` (None: the tables) unless its fingerprint is unchanged and its outputs
@@ -238,7 +239,7 @@ class _Renderer:
             parameters=job.parameters,
             source_label=f"{job.notebook.parent.name}/{job.notebook.name}",
             work=str(self.work / job.name.replace("/", "-")), data_dir=data_dir,
-            stem=job.file_stem, languages=self.languages,
+            stem=job.file_stem, languages=self.languages, pdf=self.pdf,
         )
 
     def skip(self, job: Job | None, reason: str) -> Result:
@@ -328,7 +329,7 @@ class _Renderer:
         those of the previous manifest."""
         if not self.entries:
             return None
-        order = [TABLES, *self.jobs]
+        order = [TABLES, *self.jobs, *(f"{lang}/{BOOK}" for lang in self.languages)]
         entries = {name: self.entries[name] for name in order if name in self.entries}
         built = manifest.build(self.out, self.previous, self.provenance, entries, self.hashes,
                                rendered=[name for name in entries if name not in self.skipped])
@@ -368,6 +369,7 @@ def render(
     wait: bool = False,
     force: bool = False,
     overwrite: bool = False,
+    pdf: bool = True,
 ) -> RenderReport:
     """Render `jobs` (and the workbook, HXL CSVs and HDX files if `tables`) into `out`.
 
@@ -377,18 +379,20 @@ def render(
     too (report_jobs does). At most `workers` notebooks run at once (default: the CPU count).
     Raises RenderLockedError if another render holds `out` (unless `wait`), ForeignFilesError
     if `out` holds files with rapnb's names that its manifest does not list (unless
-    `overwrite`). Creates `out` if needed.
+    `overwrite`). With `pdf`, each notebook also gets an A4 PDF and each language, once its
+    overview and every sheet have one in `out`, the book. Creates `out` if needed.
     """
     out_dir = Path(out).expanduser().resolve()
     names = [job.name for job in jobs]
-    if len(set(names)) != len(names) or TABLES in names:
-        raise ValueError(f"job names must be unique and not {TABLES!r}: {names}")
+    if len(set(names)) != len(names) or TABLES in names or any(
+            n.endswith(f"/{BOOK}") or n == BOOK for n in names):
+        raise ValueError(f"job names must be unique and not {TABLES!r} or {BOOK!r}: {names}")
     out_dir.mkdir(parents=True, exist_ok=True)
     data = Path(data_dir).expanduser().resolve() if data_dir is not None else None
     flag = _StopFlag()
     with render_lock(out_dir, wait=wait):
         _clean_stale(out_dir)
-        renderer = _Renderer(out_dir, data, max(1, workers or os.cpu_count() or 1))
+        renderer = _Renderer(out_dir, data, max(1, workers or os.cpu_count() or 1), pdf)
         found = [] if overwrite else foreign_files(out_dir, renderer.previous)
         if found:
             raise ForeignFilesError(out_dir, found)
@@ -407,6 +411,9 @@ def render(
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
                     results += _run(renderer, tasks, flag, progress)
+                    if pdf and flag.signum is None:
+                        for lang in renderer.languages:
+                            results += _book_step(renderer, results, lang)
                     # The site's index page, over everything now installed (not when stopped).
                     site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
                                   if flag.signum is None else None)
@@ -417,9 +424,27 @@ def render(
             path = renderer.write_manifest(site.write_index(out_dir, str(renderer.resolved)))
         elif (out_dir / manifest.MANIFEST_NAME).is_file():
             path = out_dir / manifest.MANIFEST_NAME  # nothing rendered: nothing rewritten
-    order = {name: i for i, name in enumerate([TABLES, *names])}
+    order = {name: i for i, name in enumerate(
+        [TABLES, *names, *(f"{lang}/{BOOK}" for lang in renderer.languages)])}
     results.sort(key=lambda r: order[r.name])
     return RenderReport(out_dir, results, flag.signum, path)
+
+
+def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Result]:
+    """After the notebooks: the book of `lang` (`rapnb.build.book.book_step`), if one of its
+    notebooks was rendered."""
+    from rapnb.build.book import book_step
+
+    assert renderer.work is not None
+    rendered = any(r.ok and r.rendered and r.name.startswith(f"{lang}/") for r in results)
+    made = book_step(renderer.out, renderer.work, renderer.previous, renderer.entries,
+                     renderer.rendered_from, str(renderer.provenance["data_dir"]),
+                     rendered=rendered, lang=lang)
+    if made is None:
+        return []
+    result, renderer.entries[result.name] = made
+    renderer.write_manifest()
+    return [result]
 
 
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool) -> list[Result]:

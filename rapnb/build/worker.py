@@ -3,10 +3,10 @@ up for the whole render and takes tasks one at a time from its stdin.
 
 For a notebook it runs the notebook on a fresh `python3` kernel whose working directory is a
 temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves them to the
-worker, see `rapnb.present.display`), then exports its HTML and figures into the task's
-staging directory. Keeping workers alive means papermill, nbconvert's templates and
-vl-convert's JavaScript engine are loaded once per worker, not once per notebook. On SIGTERM
-the worker raises, so papermill shuts its kernel down.
+worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.pdf`) and
+figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
+templates and vl-convert's JavaScript engine are loaded once per worker, not once per
+notebook. On SIGTERM the worker raises, so papermill shuts its kernel down.
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     from rapnb.build.execute import ExecutionFailed, execute_notebook, source_cell_ids
     from rapnb.build.figures import add_svgs, figure_files
     from rapnb.build.html_export import notebook_to_html
+    from rapnb.build.pdf import notebook_pdf
 
     name, folder = task.name, task.folder
     cwd, staged, log = work / "cwd", work / "out", work / "reads.jsonl"
@@ -130,6 +131,8 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
             files = {f"{rel}.ipynb": _notebook_bytes(nb)}
             files[f"{rel}.html"] = notebook_to_html(nb, task.stem or name,
                                                     languages=task.languages).encode("utf-8")
+            if task.pdf:
+                files[f"{rel}.pdf"] = notebook_pdf(nb, task.stem or name)
             for fig, data in figure_files(nb).items():
                 files[f"{folder}/{fig}"] = data
             return TaskOutcome("ok", _stage(staged, files), reads=read_log(log),

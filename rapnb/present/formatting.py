@@ -5,6 +5,7 @@ the render's language (Babel, CLDR: 13,399,999 in English, 13.399.999 in Spanish
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from rapnb.context import DEFAULT_LANG, Where, as_context
@@ -17,9 +18,20 @@ NA = N_("N.A.")
 """What a missing value reads as (the plan's own mark in its permits table)."""
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]$~|#])")
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)(\d*)([-+=.)])", re.M)
+
+
 def escape(text: object) -> str:
-    """Text from a dataset, safe to put into Markdown or HTML output (shown, never run)."""
-    return html.escape(str(text), quote=True)
+    """Text from a dataset, safe to put into Markdown or HTML output (shown, never run).
+
+    Markdown's active characters are backslash-escaped (emphasis, code, links, math, tables,
+    headings; a list marker at a line's start), then HTML's (`<`, `&`, quotes), so
+    `*bold*` or `$x$` in a data file is printed as written in the HTML and in the PDF.
+    """
+    marked = _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+    marked = _MARKDOWN_LINE_START.sub(r"\1\2\\\3", marked)
+    return html.escape(marked, quote=True)
 
 
 class Markdown:

@@ -28,12 +28,17 @@ def test_wheel_carries_the_data(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                     "--target", str(site), str(wheel)], check=True, timeout=300)
     code = ("import rapnb, rapnb.paths as p; f = rapnb.funding(); print(rapnb.__file__);"
-            " print(p.bundled_data_dir()); print(len(f), f.amount_usd.sum())")
+            " print(p.bundled_data_dir()); print(len(f), f.amount_usd.sum());"
+            " from nbformat.v4 import new_notebook, new_markdown_cell;"
+            " from rapnb.build.pdf import TEMPLATE, notebook_pdf; print(TEMPLATE);"
+            " print(notebook_pdf(new_notebook(cells=[new_markdown_cell('# T')]), 't')[:5])")
     out = subprocess.run([str(python), "-I", "-c", code], cwd=tmp_path, check=True,
                          capture_output=True, text=True, timeout=120).stdout.splitlines()
     assert out[0].startswith(str(site))
     assert out[1] == str(site / "rapnb" / "data")
     assert out[2] == "80 32326043"
+    assert out[3] == str(site / "rapnb/build/templates/rapnb_pdf/report.typ")  # the PDFs' layout
+    assert out[4] == "b'%PDF-'"
 
 
 def test_import_is_light() -> None:

@@ -97,7 +97,7 @@ def test_first_render_writes_the_layout(stub_renders) -> None:
     assert code == 1, stderr
     files = set(stub_renders["before"])
     for name in ("alpha", "beta"):
-        for rel in (f"{name}.ipynb", f"{name}.html", "figures/stub_bars_1_2.svg",
+        for rel in (f"{name}.ipynb", f"{name}.html", f"{name}.pdf", "figures/stub_bars_1_2.svg",
                     "figures/stub_bars_1_2.png", "figures/stub_points.svg",
                     "figures/stub_points.png"):
             assert f"sheets/{name}/{rel}" in files
@@ -149,7 +149,7 @@ def test_failed_notebook_keeps_previous_outputs(stub_renders) -> None:
     out, before = stub_renders["out"], stub_renders["before"]
     now = snapshot(out)
     beta = [rel for rel in before if rel.startswith("sheets/beta/")]
-    assert len(beta) == 6
+    assert len(beta) == 7
     assert all(now[rel] == before[rel] for rel in beta)
     failed = json.loads(now["failed/beta.ipynb"])
     errors = [o for c in failed["cells"] for o in c.get("outputs", [])

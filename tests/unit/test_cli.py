@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from rapnb import cli
-from rapnb.build.jobs import OVERVIEW
+from rapnb.build.jobs import OVERVIEW, RenderReport
 from rapnb.build.lock import LOCK_NAME, render_lock
 from rapnb.paths import notebooks_dir
 
@@ -129,8 +129,25 @@ def test_data_dir_is_passed_as_parameter(tmp_path: Path, data_copy: Path) -> Non
 def test_help_documents_selection_and_exit_status() -> None:
     text = cli.build_parser()._subparsers._group_actions[0].choices["render"].format_help()
     for needle in ("--sheet", "--overview", "--jobs", "--data-dir", "--wait", "Exit status",
-                   "failed/", "manifest.json"):
+                   "failed/", "manifest.json", "--no-pdf", "<sheet>.ipynb|.html|.pdf",
+                   "regional_action_plan_2018.pdf"):
         assert needle in text
+
+
+def test_no_pdf_reaches_the_renderer(tmp_path: Path, monkeypatch, capsys) -> None:
+    import rapnb.build.render  # noqa: F401  (the module whose render() run_jobs calls)
+
+    asked: list[bool] = []
+
+    def fake_render(jobs: list, out: Path, **options: object) -> RenderReport:
+        asked.append(bool(options["pdf"]))
+        return RenderReport(Path(out), [])
+
+    monkeypatch.setattr(sys.modules["rapnb.build.render"], "render", fake_render)
+    out = ["--sheet", "peru", "--out", str(tmp_path / "o"), "--no-progress"]
+    assert cli.main(["render", *out, "--no-pdf"]) == 0
+    assert cli.main(["render", *out]) == 0
+    assert asked == [False, True]
 
 
 def test_console_entry_points(tmp_path: Path) -> None:

@@ -1,0 +1,77 @@
+"""The book step on a folder of small executed notebooks: made only when every part has a good
+notebook from this data, its manifest entry, and a failure that keeps the previous book."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_markdown_cell, new_notebook
+from pdf_inspect import outline_titles
+
+import rapnb
+from rapnb.build.book import book_notebooks, make_book
+
+DATA = "d" * 64
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """An output folder with every part's notebook, and the manifest entries naming them."""
+    out = tmp_path / "out"
+    entries = {}
+    for name, rel in book_notebooks(rapnb.sheets()):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        title = ("Regional Action Plan (IOM, 2018): regional overview"
+                 if name == "regional_overview" else f"{name.title()}: country sheet")
+        nbformat.write(new_notebook(cells=[new_markdown_cell(f"# {title}\n\nText of {name}.")]),
+                       out / rel)
+        entries[name] = {"files": [rel], "rendered_from": {"data_sha256": DATA}}
+    (tmp_path / "work").mkdir()
+    return out, entries
+
+
+def test_the_book_is_made_from_the_installed_notebooks(folder) -> None:
+    out, entries = folder
+    made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
+                     {"data_sha256": DATA}, {})
+    assert not isinstance(made, list)
+    result, entry = made
+    assert result.ok and entry["files"] == ["regional_action_plan_2018.pdf"]
+    book = out / "regional_action_plan_2018.pdf"
+    sheets = [t for depth, t in outline_titles(book) if depth == 1 and "sheet" in t]
+    assert sheets == [f"{s.title()}: country sheet" for s in rapnb.sheets()]
+    assert entry["sources"] == {
+        rel: hashlib.sha256((out / rel).read_bytes()).hexdigest()
+        for _, rel in book_notebooks(rapnb.sheets())}
+    assert entry["rendered_from"] == {"data_sha256": DATA}
+
+
+def test_no_book_without_every_part_from_this_data(folder) -> None:
+    out, entries = folder
+    entries["peru"] = {**entries["peru"], "rendered_from": {"data_sha256": "other"}}
+    del entries["chile"]
+    (out / "sheets/uruguay/uruguay.ipynb").unlink()
+    made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
+                     {"data_sha256": DATA}, {})
+    assert made == ["chile", "peru", "uruguay"]
+    assert not (out / "regional_action_plan_2018.pdf").exists()
+
+
+def test_a_failure_keeps_the_previous_book(folder) -> None:
+    out, entries = folder
+    (out / "regional_action_plan_2018.pdf").write_bytes(b"%PDF the previous book")
+    (out / "sheets/brazil/brazil.ipynb").write_text("{not json", encoding="utf-8")
+    before = {"files": ["regional_action_plan_2018.pdf"], "sources": {"x": "y"},
+              "status": "ok", "seconds": 1.0}
+    made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
+                     {"data_sha256": DATA}, before)
+    assert not isinstance(made, list)
+    result, entry = made
+    assert not result.ok and result.error and "JSONDecodeError" in result.error
+    assert entry["status"] == "failed" and entry["files"] == before["files"]
+    assert entry["sources"] == {"x": "y"}
+    assert (out / "regional_action_plan_2018.pdf").read_bytes() == b"%PDF the previous book"
