@@ -25,7 +25,7 @@ from rapnb import __version__
 from rapnb.build.pdf_content import headings, notebook_blocks, running_title
 from rapnb.build.pdf_markdown import Block
 from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
-from rapnb.present.i18n import UNOFFICIAL, gettext_for
+from rapnb.present.i18n import N_, UNOFFICIAL, gettext_for
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "rapnb_pdf" / "report.typ"
 PDF_STANDARDS: tuple[Literal["ua-1"], ...] = ("ua-1",)
@@ -132,18 +132,24 @@ def _cover(sheet_titles: list[str], data_sha256: str, lang: str = LANGUAGE) -> d
     _ = gettext_for(lang)
     __, ___, rest = str(PLAN["title"]).partition(") ")
     name, ___, subtitle = rest.partition(": ")
+    # i18n: the plan's title and subtitle, as the cover of a translated edition shows them
+    N_("Regional Action Plan")
+    N_("Strengthening the regional response to the large-scale migration of Venezuelan"
+       " nationals in South America, North America, Central America and the Caribbean")
     note = _("{licence} Every number is the plan's, as the executed notebooks of rapnb"
              " {version} print it; the last pages list the sources.").format(
                  licence=_(str(PLAN["licence"])), version=__version__)
+    facts = []
     if lang != LANGUAGE:
-        note = _("{unofficial}: this edition is the project's own translation of the plan,"
-                 " which IOM published in English; the English plan is authoritative.").format(
-                     unofficial=UNOFFICIAL.get(lang, "")) + " " + note
+        facts.append([UNOFFICIAL.get(lang, ""), _(
+            "{unofficial}: this edition is the project's own translation of the plan, which IOM"
+            " published in English; the English plan is authoritative.").format(
+                unofficial=UNOFFICIAL.get(lang, ""))])
     return {
         "kicker": _("International Organization for Migration (IOM)"),
-        "title": name or str(PLAN["title"]),
-        "subtitle": subtitle,
-        "facts": [
+        "title": _(name) if name else str(PLAN["title"]),
+        "subtitle": _(subtitle) if subtitle else subtitle,
+        "facts": facts + [
             [_("Citation"), f"{PLAN['title']}. {PLAN['producer']}, {PLAN['date']}."],
             [_("Date of the data"), _("{month}: the plan's figures as it prints them").format(
                 month=plan_month(lang))],
