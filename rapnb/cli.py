@@ -32,8 +32,8 @@ sheets in the plan's order, sources), once its overview and every sheet have an 
 notebook from the same data; --no-pdf skips every PDF, the books included.
 
 Output layout (in --out), one folder per language (--lang, repeatable; default en and es):
-  <lang>/regional_overview/regional_overview.ipynb|.html, .../figures/<id>.svg|.png
-  <lang>/sheets/<sheet>/<sheet>.ipynb|.html, <lang>/sheets/<sheet>/figures/<id>.svg|.png
+  <lang>/regional_overview/regional_overview.ipynb|.html|.pdf, .../figures/<id>.svg|.png
+  <lang>/sheets/<sheet>/<sheet>.ipynb|.html|.pdf, <lang>/sheets/<sheet>/figures/<id>.svg|.png
   index.html, rap_tables.xlsx, hxl/*.csv, hdx_dataset.json, rap_datapackage.zip,
   manifest.json, failed/<lang>/<name>.ipynb (failed notebooks only)
 

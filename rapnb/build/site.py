@@ -34,7 +34,7 @@ from rapnb.build.jobs import OVERVIEW
 from rapnb.build.jobs import PACKAGE_ZIP as DATA_PACKAGE_ZIP
 from rapnb.build.manifest import MANIFEST_NAME
 from rapnb.context import DEFAULT_LANG, Context
-from rapnb.present.formatting import escape
+from rapnb.present.formatting import escape_html as escape
 
 if TYPE_CHECKING:
     import os

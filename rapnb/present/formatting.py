@@ -34,6 +34,11 @@ def escape(text: object) -> str:
     return html.escape(marked, quote=True)
 
 
+def escape_html(text: object) -> str:
+    """Text from a dataset, safe inside HTML (tables, attributes: no Markdown is read there)."""
+    return html.escape(str(text), quote=True)
+
+
 class Markdown:
     """Markdown output whose data-derived parts were escaped by the caller."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rapnb.present.formatting import escape
+from rapnb.present.formatting import escape_html as escape
 
 if TYPE_CHECKING:
     import pandas as pd

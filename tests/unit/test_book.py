@@ -25,9 +25,10 @@ def folder(tmp_path: Path) -> tuple[Path, dict[str, dict[str, Any]]]:
     entries = {}
     for name, rel in book_notebooks(rapnb.sheets()):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        short = name.removeprefix("en/")
         title = ("Regional Action Plan (IOM, 2018): regional overview"
-                 if name == "regional_overview" else f"{name.title()}: country sheet")
-        nbformat.write(new_notebook(cells=[new_markdown_cell(f"# {title}\n\nText of {name}.")]),
+                 if short == "regional_overview" else f"{short.title()}: country sheet")
+        nbformat.write(new_notebook(cells=[new_markdown_cell(f"# {title}\n\nText of {short}.")]),
                        out / rel)
         entries[name] = {"files": [rel], "rendered_from": {"data_sha256": DATA}}
     (tmp_path / "work").mkdir()
@@ -40,8 +41,9 @@ def test_the_book_is_made_from_the_installed_notebooks(folder) -> None:
                      {"data_sha256": DATA}, {})
     assert not isinstance(made, list)
     result, entry = made
-    assert result.ok and entry["files"] == ["regional_action_plan_2018.pdf"]
-    book = out / "regional_action_plan_2018.pdf"
+    assert result.ok and entry["files"] == ["en/regional_action_plan_2018.pdf"]
+    assert result.name == "en/book"
+    book = out / "en/regional_action_plan_2018.pdf"
     sheets = [t for depth, t in outline_titles(book) if depth == 1 and "sheet" in t]
     assert sheets == [f"{s.title()}: country sheet" for s in rapnb.sheets()]
     assert entry["sources"] == {
@@ -52,20 +54,20 @@ def test_the_book_is_made_from_the_installed_notebooks(folder) -> None:
 
 def test_no_book_without_every_part_from_this_data(folder) -> None:
     out, entries = folder
-    entries["peru"] = {**entries["peru"], "rendered_from": {"data_sha256": "other"}}
-    del entries["chile"]
-    (out / "sheets/uruguay/uruguay.ipynb").unlink()
+    entries["en/peru"] = {**entries["en/peru"], "rendered_from": {"data_sha256": "other"}}
+    del entries["en/chile"]
+    (out / "en/sheets/uruguay/uruguay.ipynb").unlink()
     made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
                      {"data_sha256": DATA}, {})
-    assert made == ["chile", "peru", "uruguay"]
-    assert not (out / "regional_action_plan_2018.pdf").exists()
+    assert made == ["en/chile", "en/peru", "en/uruguay"]
+    assert not (out / "en/regional_action_plan_2018.pdf").exists()
 
 
 def test_a_failure_keeps_the_previous_book(folder) -> None:
     out, entries = folder
-    (out / "regional_action_plan_2018.pdf").write_bytes(b"%PDF the previous book")
-    (out / "sheets/brazil/brazil.ipynb").write_text("{not json", encoding="utf-8")
-    before = {"files": ["regional_action_plan_2018.pdf"], "sources": {"x": "y"},
+    (out / "en/regional_action_plan_2018.pdf").write_bytes(b"%PDF the previous book")
+    (out / "en/sheets/brazil/brazil.ipynb").write_text("{not json", encoding="utf-8")
+    before = {"files": ["en/regional_action_plan_2018.pdf"], "sources": {"x": "y"},
               "status": "ok", "seconds": 1.0}
     made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
                      {"data_sha256": DATA}, before)
@@ -74,4 +76,4 @@ def test_a_failure_keeps_the_previous_book(folder) -> None:
     assert not result.ok and result.error and "JSONDecodeError" in result.error
     assert entry["status"] == "failed" and entry["files"] == before["files"]
     assert entry["sources"] == {"x": "y"}
-    assert (out / "regional_action_plan_2018.pdf").read_bytes() == b"%PDF the previous book"
+    assert (out / "en/regional_action_plan_2018.pdf").read_bytes() == b"%PDF the previous book"

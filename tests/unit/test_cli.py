@@ -129,7 +129,7 @@ def test_data_dir_is_passed_as_parameter(tmp_path: Path, data_copy: Path) -> Non
 def test_help_documents_selection_and_exit_status() -> None:
     text = cli.build_parser()._subparsers._group_actions[0].choices["render"].format_help()
     for needle in ("--sheet", "--overview", "--jobs", "--data-dir", "--wait", "Exit status",
-                   "failed/", "manifest.json", "--no-pdf", "<sheet>.ipynb|.html|.pdf",
+                   "failed/", "manifest.json", "--no-pdf", "<sheet>/<sheet>.ipynb|.html",
                    "regional_action_plan_2018.pdf"):
         assert needle in text
 

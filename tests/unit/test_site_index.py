@@ -21,13 +21,15 @@ def _links(text: str) -> list[str]:
 
 
 def test_page_links_are_relative_to_the_page() -> None:
-    assert page_links("sheets/peru/peru.html") == {"lang": "en", "index": "../../index.html",
-                                                   "twins": []}
+    assert page_links("sheets/peru/peru.html") == {
+        "lang": "en", "index": "../../index.html", "twins": [],
+        "index_label": "All sheets and downloads", "site_label": "Site"}
     nav = page_links("sheets/peru/peru.html", "en", ("en", "es"))
     assert nav["twins"] == [{"lang": "es", "label": "Español",
                              "href": "../../es/sheets/peru/peru.html"}]
     es = page_links("es/regional_overview/regional_overview.html", "en", ("en", "es"))
     assert es["lang"] == "es" and es["index"] == "../../index.html"
+    assert es["index_label"] == "Todas las fichas y descargas"  # in the page's language
     assert es["twins"][0]["href"] == "../../en/regional_overview/regional_overview.html"
 
 
