@@ -87,7 +87,8 @@ def _same(cldr: str, data: str) -> bool:
     'Trinidad and Tobago', 'St. Vincent & Grenadines' and 'Saint Vincent and the Grenadines';
     not 'Caribbean Netherlands' and 'Bonaire')."""
     def norm(text: str) -> str:
-        return " ".join(text.casefold().replace("&", "and").replace("st.", "saint").split())
+        text = text.casefold().replace("&", "and").replace("st.", "saint")
+        return " ".join(text.replace("u.s.", "united states").split())
 
     from difflib import SequenceMatcher
 

@@ -524,8 +524,8 @@ def sheet_key_figures(sheet: str | SheetInfo, ctx: Where = None) -> pd.DataFrame
                        ["statement"])
     mine = figures[figures["iso3"].isin(info.iso3)]
     table = mine.assign(
-        geography=[names.get(i, g) for i, g in zip(mine["iso3"], mine["geography"],
-                                                   strict=True)],
+        geography=[names.get(i) or country_name(info.ctx, i, str(g))
+                   for i, g in zip(mine["iso3"], mine["geography"], strict=True)],
         Value=[figure_value(v, u, lang) for v, u in zip(mine["value"], mine["unit"],
                                                         strict=True)],
         period=mine["period"].fillna(""),  # no period stated: an empty cell, never "None"

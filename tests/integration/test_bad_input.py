@@ -185,7 +185,7 @@ def test_hostile_text_shows_as_text_in_html_and_workbook(data_copy: Path, tmp_pa
     sheet = load_workbook(out / "rap_tables.xlsx")["government_response"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == HOSTILE]
     assert len(cells) == 1 and cells[0].data_type == "s"
-    assert all(p.name == "peru" for p in (out / "sheets").iterdir())
+    assert all(p.name == "peru" for p in (out / "en/sheets").iterdir())
     shutil.rmtree(out)
 
 

@@ -33,22 +33,20 @@ def _chart_values(path: Path) -> list[list[float]]:
 
 
 def _table_numbers(path: Path, lang: str) -> list[float]:
-    """Every number in the notebook's HTML tables, read with the language's separators."""
+    """Every table cell of the notebook that is a number (an amount, a count, a share: not the
+    numbers inside the plan's sentences, which translation rewords), read with the language's
+    separators."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     group, decimal = (",", ".") if lang == "en" else (".", ",")
     numbers = []
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             html = "".join(output.get("data", {}).get("text/html", ""))
-            for cells in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S):
-                for token in re.findall(r"[+-]?\d[\d.,]*\d|\d", re.sub(r"<[^>]+>", "", cells)):
-                    if re.fullmatch(r"O\d\.A\d+", token):
-                        continue
-                    text = token.replace(group, "").replace(decimal, ".")
-                    try:
-                        numbers.append(float(text))
-                    except ValueError:
-                        continue
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S):
+                token = re.sub(r"<[^>]+>", "", cell).replace("\u00a0", " ").strip()
+                match = re.fullmatch(r"(?:USD )?([+-]?\d[\d.,]*)( ?%)?", token)
+                if match:
+                    numbers.append(float(match.group(1).replace(group, "").replace(decimal, ".")))
     return numbers
 
 
