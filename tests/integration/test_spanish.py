@@ -89,7 +89,23 @@ def _visible_text(path: Path) -> str:
     for source in (PLAN, TRENDS, NATURAL_EARTH):
         for key in ("title", "producer"):
             text = text.replace(" ".join(source[key].split()), "")
-    return text
+    for quoted in _quoted_english():
+        text = text.replace(quoted, "")
+    # The plan's own words in quotation marks ("Funding requested" as its heading prints it).
+    return re.sub(r"“[^”]*”|‘[^’]*’", "", text)
+
+
+def _quoted_english() -> list[str]:
+    """English a Spanish page shows as data, not as interface: the plan's slips quoted as
+    printed with where they are and their note (errata), and the secondary sources' own
+    descriptions and notes of the stocks (longest first, so that no part is left)."""
+    import rapnb
+
+    errata, stocks = rapnb.errata(), rapnb.stocks()
+    texts = [*errata["quote"], *errata["section"], *errata["note"], *stocks["source"],
+             *stocks["note"].dropna()]
+    return sorted({" ".join(str(t).split()) for t in texts if str(t).strip()}, key=len,
+                  reverse=True)
 
 
 def _english_messages() -> list[str]:
