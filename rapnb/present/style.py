@@ -70,11 +70,11 @@ def outcome_scale() -> dict[str, Any]:
 
 def outcome_label_expr(labels: dict[str, str]) -> str:
     """Vega expression that turns a component id into its label (for legends and axes)."""
-    cases = " : ".join(f"datum.value === '{c}' ? '{_js_text(labels[c])}'" for c in COMPONENTS)
+    cases = " : ".join(f"datum.value === '{c}' ? '{js_text(labels[c])}'" for c in COMPONENTS)
     return f"{cases} : datum.value"
 
 
-def _js_text(text: str) -> str:
+def js_text(text: str) -> str:
     """`text` for a single-quoted Vega expression string (labels come from data files)."""
     return text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
 

@@ -18,8 +18,9 @@ from rapnb.present.maps.placements import (
     STOCK_LABELS,
 )
 from rapnb.present.maps.projection import fit_view, pixel, projection, view_tolerance
-from rapnb.present.maps.text import Translate, confidence, country, js_text, translate_names
+from rapnb.present.maps.text import Translate, confidence, country, translate_names
 from rapnb.present.maps.vega import Datasets, finish, geo_layer, label_layers, outline
+from rapnb.present.style import js_text
 
 if TYPE_CHECKING:
     import altair as alt

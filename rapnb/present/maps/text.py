@@ -75,8 +75,3 @@ def translate_names(ctx: Context, features: Sequence[dict[str, Any]]) -> None:
     for feature in features:
         props = feature["properties"]
         props["name"] = country(ctx, str(props["iso3"]), str(props["name"]))
-
-
-def js_text(text: str) -> str:
-    """`text` for a single-quoted Vega expression string."""
-    return text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ")
