@@ -8,13 +8,19 @@ tests/unit/test_private_apis.py, which names what changed):
 - ``AsyncKernelManager._async_wait(pollinterval)``: polled every 10 ms (not 100 ms) for the
   kernel's exit;
 - the manager's ``client_factory``, ``transport``, ``ip`` and ``connection_file`` traits: IPC
-  sockets in the temporary directory rather than TCP ports.
+  sockets in the temporary directory rather than TCP ports;
+- the manager's ``provisioner`` attribute, set before the kernel starts (``pre_start_kernel``
+  keeps one already there, as it does on restarts), and ``LocalProvisioner``'s ``process``,
+  ``pid``, ``pgid``, ``cwd`` and ``connection_info`` attributes, which a provisioner whose
+  kernels are forked by ``rapnb.build.kernel_zygote`` fills in as ``launch_kernel`` does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import signal
 import tempfile
 import time
 import uuid
@@ -38,10 +44,81 @@ USED = {
 """Each private function used, with the signature it had when this module was written."""
 
 
+class ForkedKernelProcess:
+    """The part of ``subprocess.Popen`` that jupyter_client's LocalProvisioner uses, for a
+    kernel forked by this worker's zygote (its parent; the zygote reports its exit)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, zygote: Any, pid: int) -> None:
+        self.zygote, self.pid = zygote, pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """The kernel's exit status, or None while it runs."""
+        if self.returncode is None:
+            self.returncode = self.zygote.poll(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel's exit; return its status."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"kernel {self.pid} still running")
+            time.sleep(KILL_POLL_SECONDS)
+        assert self.returncode is not None
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel (unless it has ended)."""
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
 @functools.cache
-def quick_kernel_manager_class() -> type:
+def forked_provisioner_class() -> type:
+    """jupyter_client's LocalProvisioner, launching ``python -m ipykernel_launcher`` kernels
+    by forking them from this process's zygote (`rapnb.build.kernel_zygote`); any other
+    command, or a zygote that cannot start, is launched the ordinary way."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    from rapnb.build.kernel_zygote import ZygoteError, launcher_arguments, shared_zygote
+
+    class ForkedProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            if launcher_arguments(cmd) is None:
+                return await super().launch_kernel(cmd, **kwargs)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+            try:
+                pid = shared_zygote().fork(cmd, env, cwd)
+            except ZygoteError:
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process = ForkedKernelProcess(shared_zygote(), pid)  # type: ignore[assignment]
+            self.pid = self.pgid = pid  # the child leads its own session and process group
+            self.cwd = cwd
+            return self.connection_info
+
+        async def wait(self) -> int | None:
+            while self.process is not None and self.process.poll() is None:
+                await asyncio.sleep(KILL_POLL_SECONDS)
+            return await super().wait()
+
+    return ForkedProvisioner
+
+
+@functools.cache
+def quick_kernel_manager_class(forked: bool = False) -> type:
     """jupyter_client's AsyncKernelManager with a quicker ready check and exit poll, over IPC
-    sockets where the temporary directory's path is short enough."""
+    sockets where the temporary directory's path is short enough; with `forked`, its kernels
+    are forked from a zygote that has the notebooks' stack imported."""
     from queue import Empty
 
     from jupyter_client.asynchronous import AsyncKernelClient
@@ -85,6 +162,9 @@ def quick_kernel_manager_class() -> type:
                 self.transport = "ipc"
                 self.connection_file = base + ".json"
                 self.ip = base + "-ipc"
+            if forked:
+                self.provisioner = forked_provisioner_class()(
+                    kernel_id=self.kernel_id or "", kernel_spec=self.kernel_spec, parent=self)
 
         async def _async_wait(self, pollinterval: float = KILL_POLL_SECONDS) -> None:
             await super()._async_wait(pollinterval=min(pollinterval, KILL_POLL_SECONDS))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb.build.atomic import atomic_write_bytes, atomic_write_text
+from rapnb.build.kernel_zygote import close_shared_zygote
 from rapnb.build.messages import (
     RESULT_NAME,
     WORKER_TMP_PREFIX,
@@ -35,6 +36,8 @@ from rapnb.build.procs import child_pids, kill_processes
 from rapnb.datasets.reads import READS_LOG_ENV, read_log
 
 FAILED_DIR = "failed"
+WORKER_PID_ENV = "RAPNB_WORKER_PID"
+"""Set in a worker's environment (hence its kernels'): the worker's pid."""
 
 
 class Stopped(BaseException):
@@ -184,6 +187,7 @@ def worker_main(argv: Sequence[str]) -> int:
     stdin closes (status 0) or SIGTERM (status 143)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
     signal.signal(signal.SIGTERM, _raise_stopped)
+    os.environ[WORKER_PID_ENV] = str(os.getpid())  # a kernel's parent may be its zygote
     try:
         _die_with_parent(int(argv[0]))
         for line in iter(sys.stdin.readline, ""):
@@ -193,6 +197,7 @@ def worker_main(argv: Sequence[str]) -> int:
         return 128 + signal.SIGTERM
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        close_shared_zygote()  # it kills any kernel it forked that is still running
         kill_processes(child_pids(os.getpid()))  # last resort for a kernel left behind
         remove_own_tmpdir()
     return 0

@@ -19,6 +19,7 @@ import pytest
 
 from rapnb.build.html_export import mark_numeric_cells, network_references
 from rapnb.build.jobs import Job
+from rapnb.build.kernel_zygote import KERNEL_PROCESS_NAME
 from rapnb.build.lock import LOCK_NAME, RenderLockedError, render_lock
 from rapnb.build.manifest import sha256_file
 from rapnb.build.procs import child_pids, kill_processes
@@ -340,6 +341,17 @@ def is_running(pid: int) -> bool:
     return state not in {"Z", "X"}
 
 
+def is_kernel(pid: int) -> bool:
+    """Whether process `pid` is an IPython kernel: launched (`python -m ipykernel_launcher`)
+    or forked by a worker's zygote (named `ipykernel`)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return False
+    return "ipykernel" in cmdline or comm == KERNEL_PROCESS_NAME
+
+
 @pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_signal_stops_the_render_and_its_kernels(tmp_path: Path, signum: int,
                                                  status: int) -> None:
@@ -350,8 +362,7 @@ def test_signal_stops_the_render_and_its_kernels(tmp_path: Path, signum: int,
     seen: set[int] = set()
     while time.monotonic() < deadline:
         seen |= descendants(proc.pid)
-        kernels = [p for p in seen if is_running(p) and "ipykernel" in
-                   Path(f"/proc/{p}/cmdline").read_text(errors="replace")]
+        kernels = [p for p in seen if is_running(p) and is_kernel(p)]
         if len(kernels) == 2:
             break
         time.sleep(0.2)

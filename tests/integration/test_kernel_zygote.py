@@ -1,0 +1,159 @@
+"""Kernels forked from a zygote (`rapnb.build.kernel_zygote`) are new processes that behave as
+launched kernels do: same outputs, their own state, cwd and environment, and none outlives
+its zygote or its worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from rapnb.build.execute import execute_notebook
+from rapnb.build.kernel_zygote import (
+    FORK_ENV,
+    KERNEL_PROCESS_NAME,
+    Zygote,
+    close_shared_zygote,
+    launcher_arguments,
+    shared_zygote,
+)
+from rapnb.build.procs import alive
+from rapnb.build.worker import normalise_notebook
+from rapnb.paths import notebooks_dir
+
+KERNEL = [sys.executable, "-m", "ipykernel_launcher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_zygote(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("RAPNB_RENDER_KERNEL", "1")
+    monkeypatch.setenv("PYTHONHASHSEED", "0")
+    yield
+    close_shared_zygote()
+
+
+def _notebook(folder: Path, *sources: str) -> Path:
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = folder / f"nb{len(list(folder.glob('nb*.ipynb')))}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _printed(nb) -> list[str]:
+    return ["".join(o.get("text", "")).strip() for cell in nb.cells for o in cell.outputs
+            if o.get("output_type") == "stream"]
+
+
+def _wait_until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_only_ipykernel_command_lines_are_forked() -> None:
+    assert launcher_arguments([*KERNEL, "-f", "k.json"]) == ["-f", "k.json"]
+    assert launcher_arguments([sys.executable, "-m", "other_kernel", "-f", "k.json"]) is None
+    assert launcher_arguments(["R", "--slave"]) is None
+
+
+def test_a_forked_kernel_gives_the_outputs_of_a_launched_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Colombia sheet run on a forked kernel and on a launched `python` kernel: the same
+    notebook, byte for byte once papermill's timings are out (pandas, for one, sizes its
+    tables by what it finds when imported)."""
+    sheet = notebooks_dir() / "country_sheet.ipynb"
+    texts = {}
+    for fork in ("1", "0"):
+        monkeypatch.setenv(FORK_ENV, fork)
+        nb = execute_notebook(sheet, {"sheet": "colombia"}, tmp_path)
+        normalise_notebook(nb, frozenset(), "in", "out")
+        texts[fork] = nbformat.writes(nb)
+    assert "application/vnd.vegalite" in texts["1"]
+    assert texts["1"] == texts["0"]
+
+
+def test_forked_kernels_are_new_processes_of_the_zygote(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FORK_ENV, "1")
+    monkeypatch.setenv("RAPNB_TEST_VALUE", "forty-two")
+    work = tmp_path / "work"
+    work.mkdir()
+    probe = _notebook(tmp_path, "import os\n"
+                      "print(os.getpid(), os.getppid(), os.getsid(0), os.getpgid(0))\n"
+                      "print(os.getcwd())\nprint(os.environ['RAPNB_TEST_VALUE'])\n"
+                      "print(open(f'/proc/{os.getpid()}/comm').read().strip())\n"
+                      "print('leak' in globals())\nleak = 1")
+    first, second = (_printed(execute_notebook(probe, {}, work)) for _ in range(2))
+    zygote = shared_zygote().proc.pid
+    for printed in (first, second):
+        pid, parent, session, group = (int(n) for n in printed[0].split("\n")[0].split())
+        assert parent == zygote and session == pid and group == pid
+        assert printed[0].split("\n")[1:] == [str(work), "forty-two", KERNEL_PROCESS_NAME,
+                                              "False"]
+    assert first[0].split()[0] != second[0].split()[0]
+
+
+def test_exit_status_is_reported_and_close_kills_running_kernels(tmp_path: Path) -> None:
+    zygote = Zygote()
+    try:
+        env = dict(os.environ)
+        quick = zygote.fork([*KERNEL, "-f", str(tmp_path / "a.json")], env, str(tmp_path))
+        slow = zygote.fork([*KERNEL, "-f", str(tmp_path / "b.json")], env, str(tmp_path))
+        assert zygote.poll(quick) is None
+        os.kill(quick, signal.SIGKILL)
+        assert _wait_until(lambda: zygote.poll(quick) is not None)
+        assert zygote.poll(quick) == -signal.SIGKILL
+        assert alive(slow) and zygote.poll(slow) is None
+    finally:
+        zygote.close()
+    assert zygote.proc.returncode == 0
+    assert _wait_until(lambda: not alive(slow))
+
+
+def test_a_kernel_does_not_outlive_its_zygote(tmp_path: Path) -> None:
+    zygote = Zygote()
+    kernel = zygote.fork([*KERNEL, "-f", str(tmp_path / "k.json")], dict(os.environ),
+                         str(tmp_path))
+    assert _wait_until(lambda: (tmp_path / "k.json").exists())
+    os.kill(zygote.proc.pid, signal.SIGKILL)
+    zygote.proc.wait(timeout=10)
+    assert _wait_until(lambda: not alive(kernel))
+    assert zygote.poll(kernel) == -signal.SIGKILL  # a kernel whose zygote is gone has ended
+    zygote.close()
+
+
+def test_a_zygote_refuses_what_it_cannot_fork(tmp_path: Path) -> None:
+    zygote = Zygote()
+    try:
+        with pytest.raises(RuntimeError, match="not an ipykernel command line"):
+            zygote.fork(["sleep", "60"], dict(os.environ), str(tmp_path))
+        missing = str(tmp_path / "no-such-dir")
+        pid = zygote.fork([*KERNEL, "-f", str(tmp_path / "k.json")], dict(os.environ), missing)
+        assert _wait_until(lambda: zygote.poll(pid) is not None)
+        assert zygote.poll(pid) == 1  # the child could not enter its directory: it says so
+    finally:
+        zygote.close()
+
+
+def test_the_reads_log_of_a_task_is_the_kernels_not_the_zygotes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zygote reads the tables before any kernel does; the kernel still records them."""
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(FORK_ENV, "1")
+    monkeypatch.setenv("RAPNB_READS_LOG", str(log))
+    probe = _notebook(tmp_path, "import rapnb\nrapnb.load_table('offices')")
+    execute_notebook(probe, {}, tmp_path)
+    reads = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [Path(r["path"]).name for r in reads] == ["offices.csv"]
