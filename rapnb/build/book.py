@@ -24,6 +24,12 @@ from rapnb.build.messages import one_line
 from rapnb.build.pdf import BOOK_NAME, book_pdf
 
 
+def warm_up() -> None:
+    """Import what the book step needs (nbformat, Typst), while the workers run."""
+    import nbformat  # noqa: F401
+    import typst  # noqa: F401
+
+
 def book_name(lang: str) -> str:
     """The book of `lang` in the output folder: `<lang>/regional_action_plan_2018.pdf`."""
     return f"{lang}/{BOOK_NAME}"
@@ -37,22 +43,25 @@ def book_notebooks(sheets: list[str], lang: str = "en") -> list[tuple[str, str]]
 
 
 def missing_notebooks(out: Path, parts: list[tuple[str, str]],
-                      entries: dict[str, dict[str, Any]], data_sha256: str) -> list[str]:
-    """The parts without a good executed notebook from this data in `out` (`entries`: this
-    render's and the previous manifest's, by name)."""
+                      entries: dict[str, dict[str, Any]], data_sha256: str,
+                      current: frozenset[str] = frozenset()) -> list[str]:
+    """The parts without a good, current executed notebook in `out` (`entries`: this
+    render's and the previous manifest's, by name). A part is current if this render made it
+    or found its fingerprint unchanged (`current`), or if it was made from this very data."""
     missing = []
     for name, rel in parts:
         entry = entries.get(name, {})
         made_from = (entry.get("rendered_from") or {}).get("data_sha256")
-        if rel not in entry.get("files", []) or made_from != data_sha256 or not (
-                out / rel).is_file():
+        if rel not in entry.get("files", []) or not (name in current or made_from == data_sha256
+                                                     ) or not (out / rel).is_file():
             missing.append(name)
     return missing
 
 
 def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[str, Any]],
               rendered_from: dict[str, Any], before: dict[str, Any],
-              lang: str = "en") -> tuple[Result, dict[str, Any]] | list[str]:
+              lang: str = "en", current: frozenset[str] = frozenset()
+              ) -> tuple[Result, dict[str, Any]] | list[str]:
     """Write the book into `out` (staged in `work`, then moved into place); return its result
     and manifest entry, or the names of the parts that have no good notebook (nothing made).
 
@@ -61,7 +70,7 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
     import nbformat
 
     parts = book_notebooks(sheets, lang)
-    missing = missing_notebooks(out, parts, entries, rendered_from["data_sha256"])
+    missing = missing_notebooks(out, parts, entries, rendered_from["data_sha256"], current)
     if missing:
         return missing
     started = time.monotonic()
@@ -94,11 +103,12 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
 
 def book_step(out: Path, work: Path, previous: dict[str, Any], entries: dict[str, dict[str, Any]],
               rendered_from: dict[str, Any], data_dir: str,
-              rendered: bool, lang: str = "en") -> tuple[Result, dict[str, Any]] | None:
+              rendered: bool, lang: str = "en", current: frozenset[str] = frozenset()
+              ) -> tuple[Result, dict[str, Any]] | None:
     """The book of `lang` at the end of a render that `rendered` a notebook in `lang`: its
     result and manifest entry (named `<lang>/book`), or None (nothing rendered, or parts
     missing: said on stderr). `previous` is the previous manifest, `entries` this render's
-    entries by name."""
+    entries by name, `current` the notebooks this render made or found unchanged."""
     from rapnb.datasets.loaders import sheets
 
     if not rendered:
@@ -106,7 +116,7 @@ def book_step(out: Path, work: Path, previous: dict[str, Any], entries: dict[str
     known = {name: entry for name, entry in previous.get("notebooks", {}).items()
              if isinstance(entry, dict)}
     made = make_book(out, work, sheets(data_dir), {**known, **entries}, rendered_from,
-                     previous_entry(previous, f"{lang}/{BOOK}"), lang)
+                     previous_entry(previous, f"{lang}/{BOOK}"), lang, current)
     if isinstance(made, list):
         names = ", ".join(made[:4]) + (f" and {len(made) - 4} more" if len(made) > 4 else "")
         print(f"rapnb render: no {lang} book yet: {names} have no executed notebook from this"

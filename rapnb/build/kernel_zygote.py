@@ -51,7 +51,7 @@ imports when it starts), then what the notebooks' first cell and their charts an
 the kernel to import, or to fail on, as it would."""
 START_SECONDS = 60.0
 ZYGOTE_CODE = ("import sys; from rapnb.build.kernel_zygote import zygote_main;"
-               " sys.exit(zygote_main(int(sys.argv[1])))")
+               " from rapnb.build.procs import exit_now; exit_now(zygote_main(int(sys.argv[1])))")
 """The zygote's command (``python -c``: run as ``-m``, this module would be imported twice)."""
 KERNEL_PROCESS_NAME = "ipykernel"
 """A forked kernel's process name (its /proc/PID/comm)."""

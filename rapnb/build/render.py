@@ -410,7 +410,9 @@ def render(
                 with _signals_to(flag):
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
+                    warming = _warm_up_final_steps(str(renderer.provenance["data_dir"]), pdf)
                     results += _run(renderer, tasks, flag, progress)
+                    warming.join()
                     if pdf and flag.signum is None:
                         for lang in renderer.languages:
                             results += _book_step(renderer, results, lang)
@@ -430,6 +432,24 @@ def render(
     return RenderReport(out_dir, results, flag.signum, path)
 
 
+def _warm_up_final_steps(data_dir: str, pdf: bool) -> threading.Thread:
+    """Start, in a thread of the render process, the part of the final steps (the books, the
+    index page) that does not depend on the outputs: imports and reads that would otherwise
+    wait until the last notebook is in. A failure here is the final steps' to report."""
+
+    def warm() -> None:
+        from rapnb.build import book
+
+        with contextlib.suppress(Exception):
+            site.warm_up(data_dir)
+            if pdf:
+                book.warm_up()
+
+    thread = threading.Thread(target=warm, name="rapnb-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Result]:
     """After the notebooks: the book of `lang` (`rapnb.build.book.book_step`), if one of its
     notebooks was rendered."""
@@ -437,9 +457,10 @@ def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Re
 
     assert renderer.work is not None
     rendered = any(r.ok and r.rendered and r.name.startswith(f"{lang}/") for r in results)
+    current = frozenset(r.name for r in results if r.ok)  # rendered, or unchanged
     made = book_step(renderer.out, renderer.work, renderer.previous, renderer.entries,
                      renderer.rendered_from, str(renderer.provenance["data_dir"]),
-                     rendered=rendered, lang=lang)
+                     rendered=rendered, lang=lang, current=current)
     if made is None:
         return []
     result, renderer.entries[result.name] = made

@@ -158,7 +158,7 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
     """The index page of output folder `out`, from the data in `data_dir` (deterministic);
     `coming` names files written right after it (the manifest), linked as if present."""
     from rapnb.datasets.sources import PLAN
-    from rapnb.present.report import plan_headline_numbers
+    from rapnb.derived.headline import plan_headline_numbers
 
     folder = Path(out)
     ctx = Context.create(data_dir)
@@ -206,6 +206,14 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 </body>
 </html>
 """
+
+
+def warm_up(data_dir: str | os.PathLike[str] | None = None) -> None:
+    """Do now what the index page will need whatever the outputs: pandas imported and the
+    tables read (a second of the render process's time, spent while the workers run)."""
+    from rapnb.present.report import sheets_overview_table
+
+    sheets_overview_table(Context.create(data_dir))
 
 
 def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None

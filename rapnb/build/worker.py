@@ -32,7 +32,7 @@ from rapnb.build.messages import (
     outcome_to_json,
     read_task,
 )
-from rapnb.build.procs import child_pids, kill_processes
+from rapnb.build.procs import child_pids, exit_now, kill_processes
 from rapnb.datasets.reads import READS_LOG_ENV, read_log
 
 FAILED_DIR = "failed"
@@ -215,4 +215,4 @@ def remove_own_tmpdir() -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python -m rapnb.build.worker PARENT_PID (started by rapnb render)")
-    sys.exit(worker_main(sys.argv[1:]))
+    exit_now(worker_main(sys.argv[1:]))

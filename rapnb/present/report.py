@@ -11,6 +11,7 @@ from rapnb.datasets.schema import COMPONENTS
 from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
 from rapnb.derived.errata import errata
 from rapnb.derived.funding import funding_table
+from rapnb.derived.headline import plan_headline_numbers
 from rapnb.derived.reconcile import reconcile
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.derived.stocks import aggregate_stocks, latest_stocks
@@ -103,23 +104,6 @@ def optional(item: Any, missing: str, ctx: Where = None) -> Any:
     show."""
     empty = item is None or getattr(item, "empty", False)
     return Markdown(f"*{escape(tr(ctx)(missing))}*") if empty else item
-
-
-def plan_headline_numbers(ctx: Where = None) -> dict[str, int]:
-    """The plan's headline numbers: total requested (as printed and computed), countries,
-    implementing offices, sheets, outcomes (evaluation left out) and framework activities."""
-    ctx = as_context(ctx)
-    stated = loaders.funding_stated(ctx).set_index(["scope", "item"])
-    outcomes = loaders.outcomes(ctx)
-    return {
-        "total_usd": int(stated.loc[("grand_total", "total"), "stated_usd"]),
-        "computed_usd": int(loaders.funding(ctx)["amount_usd"].sum()),
-        "countries": len(loaders.countries(ctx)),
-        "offices": len(loaders.offices(ctx)),
-        "sheets": len(loaders.sheets(ctx)),
-        "outcomes": int(outcomes["outcome"].notna().sum()),
-        "activities": len(loaders.activities(ctx)),
-    }
 
 
 def overview_headline(ctx: Where = None) -> Markdown:

@@ -77,3 +77,20 @@ def test_a_failure_keeps_the_previous_book(folder) -> None:
     assert entry["status"] == "failed" and entry["files"] == before["files"]
     assert entry["sources"] == {"x": "y"}
     assert (out / "en/regional_action_plan_2018.pdf").read_bytes() == b"%PDF the previous book"
+
+
+def test_parts_found_unchanged_by_this_render_are_current(folder) -> None:
+    """After one sheet's data changed, the other parts were made from the earlier data but
+    their fingerprints are unchanged (this render skipped them): the book is made again."""
+    out, entries = folder
+    for name in entries:
+        if name != "en/peru":
+            entries[name] = {**entries[name], "rendered_from": {"data_sha256": "earlier"}}
+    current = frozenset(entries) - {"en/chile"}
+    made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
+                     {"data_sha256": DATA}, {}, current=current)
+    assert made == ["en/chile"]  # made from other data and not checked by this render
+    made = make_book(out, out.parent / "work", rapnb.sheets(), entries,
+                     {"data_sha256": DATA}, {}, current=current | {"en/chile"})
+    assert not isinstance(made, list) and made[0].ok
+    assert (out / "en/regional_action_plan_2018.pdf").is_file()
