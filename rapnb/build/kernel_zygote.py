@@ -2,36 +2,47 @@
 
 A render worker runs every notebook on a fresh kernel. Started the ordinary way, each kernel is
 a new ``python`` that imports ipykernel, pandas, geopandas, Altair and rapnb again: about 2 s of
-CPU per notebook, most of the render's floor. A *zygote* (:func:`zygote_main`, one per worker,
-started by :class:`Zygote`) imports all that once and reads the render's tables, then forks one
-child per kernel. Each child is still a new process (its own pid, session, working directory,
-environment and interpreter state: no notebook sees another's variables), running ipykernel as
-``python -m ipykernel_launcher`` would; only the imports and the first reads are done.
+CPU per notebook, most of the render's floor. A *zygote* (:func:`zygote_main`, started by
+:class:`ZygoteProcess`: one per render, shared by its workers) imports all that once and reads
+the render's tables, then forks one child per kernel. Each child is still a new process (its own
+pid, session, working directory, environment and interpreter state: no notebook sees another's
+variables), running ipykernel as ``python -m ipykernel_launcher`` would; only the imports and
+the first reads are done.
 
-The zygote speaks JSON lines: requests on its stdin (``{"argv", "env", "cwd"}``), answers on its
-stdout (``{"ready": pid}`` once, ``{"pid": n}`` or ``{"error": why}`` per request, and
-``{"exit": pid, "status": code}`` when a child ends). It exits, killing its children, when its
-stdin closes or on SIGTERM; Linux SIGTERMs it if its worker dies, and SIGKILLs a child if the
-zygote dies. :class:`Zygote` is the worker's side; ``rapnb.build.jupyter_client_private`` has the
-kernel provisioner that asks it for kernels. ``RAPNB_FORK_KERNELS=0`` turns it off.
+The zygote listens on a Unix socket (``RAPNB_ZYGOTE_SOCKET`` for the workers). A client
+(:class:`ZygoteClient`) sends a JSON line per kernel, ``{"argv", "env", "cwd"}``, with the file
+descriptor the kernel's output goes to; it gets ``{"pid": n}`` or ``{"error": why}`` back, and
+``{"exit": pid, "status": code}`` when that kernel ends. The zygote kills a client's kernels
+when the client goes, and all of them when its stdin closes, on SIGTERM, or when its parent
+dies (Linux sends it SIGTERM); a kernel whose zygote dies gets SIGKILL.
+``rapnb.build.jupyter_client_private`` has the kernel provisioner that asks for kernels;
+``RAPNB_FORK_KERNELS=0`` launches each kernel as a new ``python`` instead.
 """
 
 from __future__ import annotations
 
+import array
 import builtins
 import contextlib
 import json
 import os
 import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
-from typing import IO, Any
+from pathlib import Path
+from typing import Any
 
+from rapnb.build.messages import WORKER_TMP_PREFIX
 from rapnb.datasets.reads import READS_LOG_ENV
 
 FORK_ENV = "RAPNB_FORK_KERNELS"
+SOCKET_ENV = "RAPNB_ZYGOTE_SOCKET"
+"""Set by `rapnb render` for its workers: the socket of the zygote they share."""
 LAUNCHER = "ipykernel_launcher"
 PRELOADED = (
     "ipykernel.kernelapp",
@@ -51,7 +62,8 @@ imports when it starts), then what the notebooks' first cell and their charts an
 the kernel to import, or to fail on, as it would."""
 START_SECONDS = 60.0
 ZYGOTE_CODE = ("import sys; from rapnb.build.kernel_zygote import zygote_main;"
-               " from rapnb.build.procs import exit_now; exit_now(zygote_main(int(sys.argv[1])))")
+               " from rapnb.build.procs import exit_now;"
+               " exit_now(zygote_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))")
 """The zygote's command (``python -c``: run as ``-m``, this module would be imported twice)."""
 KERNEL_PROCESS_NAME = "ipykernel"
 """A forked kernel's process name (its /proc/PID/comm)."""
@@ -75,34 +87,88 @@ class ZygoteError(RuntimeError):
     """The zygote could not start or fork a kernel."""
 
 
-class Zygote:
-    """The worker's side of a zygote process: start it, fork kernels, hear of their exit."""
+class ZygoteProcess:
+    """A zygote process serving the Unix socket it is given, in a new short temporary
+    directory, to every client that connects (the workers of a render) until `close`.
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", ZYGOTE_CODE, str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0,
-        )
-        self.exits: dict[int, int] = {}
-        self._buffer = b""
-        ready = self._message(START_SECONDS)
-        if "ready" not in ready:
-            self.close()
-            raise ZygoteError(f"kernel zygote did not start: {ready.get('error', ready)}")
+    The socket is listening before the zygote has imported anything: a client may connect at
+    once, and its first request waits for the zygote to be ready. With `wait`, the
+    constructor waits for that (and raises ZygoteError if the zygote cannot start)."""
+
+    def __init__(self, env: dict[str, str] | None = None, log: Path | None = None,
+                 wait: bool = False) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-z-"))
+        self.path = str(self.folder / "zygote.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(self.path)
+            listener.listen(16)
+            with open(log, "ab") if log is not None else contextlib.nullcontext() as errors:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", ZYGOTE_CODE, str(os.getpid()),
+                     str(listener.fileno()), str(self.folder)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env,
+                    pass_fds=[listener.fileno()],
+                )
+        except OSError:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        finally:
+            listener.close()
+        if wait:
+            assert self.proc.stdout is not None
+            ready = (self.proc.stdout.readline() if select.select(
+                [self.proc.stdout], [], [], START_SECONDS)[0] else b"").decode(errors="replace")
+            if not ready.startswith('{"ready"'):
+                self.close()
+                raise ZygoteError("kernel zygote did not start: "
+                                  f"{ready.strip() or 'no answer'}")
 
     def alive(self) -> bool:
         """Whether the zygote process is still running."""
         return self.proc.poll() is None
 
+    def close(self) -> None:
+        """Stop the zygote (it kills every kernel still running) and wait for it."""
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ZygoteClient:
+    """One connection to a zygote: fork kernels, hear of their exit. The zygote kills this
+    connection's kernels when it closes (its process is gone)."""
+
+    def __init__(self, path: str) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self.sock.connect(path)
+        except OSError as exc:
+            self.sock.close()
+            raise ZygoteError(f"no kernel zygote at {path}: {exc.strerror}") from exc
+        self.exits: dict[int, int] = {}
+        self.gone = False
+        self._buffer = b""
+
     def _line(self, timeout: float) -> bytes | None:
-        """The zygote's next line; None on timeout; b"" once it has closed its output."""
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
+        """The zygote's next line; None on timeout; b"" once the zygote has gone."""
         while b"\n" not in self._buffer:
-            if not select.select([fd], [], [], timeout)[0]:
-                return None
-            chunk = os.read(fd, 65536)
+            if self.gone or not select.select([self.sock], [], [], timeout)[0]:
+                return b"" if self.gone else None
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                chunk = b""
             if not chunk:
+                self.gone = True
                 return b""
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
@@ -116,24 +182,26 @@ class Zygote:
             if line is None:
                 return {}
             if not line:
-                return {"error": f"zygote exited with status {self.proc.wait()}"}
+                return {"error": "the kernel zygote has gone"}
             message = json.loads(line)
             if "exit" not in message:
                 return dict(message)
             self.exits[int(message["exit"])] = int(message["status"])
             timeout = 0.0
 
-    def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str) -> int:
+    def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str,
+             output: int | None = None) -> int:
         """Fork a kernel for command line `argv` (``python -m ipykernel_launcher ...``) with
-        environment `env` in directory `cwd`; return its pid."""
+        environment `env` in directory `cwd`, its stdout and stderr on file descriptor
+        `output` (default: this process's stderr); return its pid."""
         if launcher_arguments(argv) is None:
             raise ZygoteError(f"not an ipykernel command line: {list(argv)}")
         request = (json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n").encode()
-        assert self.proc.stdin is not None
         try:
-            view = memoryview(request)
-            while view:
-                view = view[os.write(self.proc.stdin.fileno(), view):]
+            sent = self.sock.sendmsg([request], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                                  array.array("i", [2 if output is None
+                                                                    else output]))])
+            self.sock.sendall(request[sent:])
         except OSError as exc:
             raise ZygoteError(f"kernel zygote is gone: {exc}") from exc
         answer = self._message(START_SECONDS)
@@ -151,37 +219,40 @@ class Zygote:
         return self.exits.get(pid)
 
     def close(self) -> None:
-        """Stop the zygote (it kills any kernel still running) and wait for it."""
-        with contextlib.suppress(OSError):
-            if self.proc.stdin is not None:
-                self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        """Close the connection (the zygote kills this connection's kernels still running)."""
+        self.sock.close()
 
 
-_SHARED: list[Zygote] = []
+_SHARED: list[ZygoteClient] = []
+_OWN: list[ZygoteProcess] = []
 
 
-def shared_zygote() -> Zygote:
-    """This process's zygote, started on first use (and again if it has died)."""
-    if _SHARED and not _SHARED[0].alive():
-        _SHARED.pop().close()
+def shared_zygote() -> ZygoteClient:
+    """This process's connection to a zygote: the render's (``RAPNB_ZYGOTE_SOCKET``), else one
+    of its own, started on first use (and again if it has gone)."""
+    if _SHARED and _SHARED[0].gone:
+        close_shared_zygote()
     if not _SHARED:
-        # Started during a task: its reads log is the kernel's to write, not the zygote's.
-        env = {k: v for k, v in os.environ.items() if k != READS_LOG_ENV}
-        _SHARED.append(Zygote(env))
+        path = os.environ.get(SOCKET_ENV)
+        try:
+            client = ZygoteClient(path) if path else None
+        except ZygoteError:
+            client = None
+        if client is None:
+            # Started during a task: its reads log is the kernel's to write, not the zygote's.
+            env = {k: v for k, v in os.environ.items() if k not in {READS_LOG_ENV, SOCKET_ENV}}
+            _OWN.append(ZygoteProcess(env, wait=True))
+            client = ZygoteClient(_OWN[-1].path)
+        _SHARED.append(client)
     return _SHARED[0]
 
 
 def close_shared_zygote() -> None:
-    """Stop this process's zygote, if one was started."""
+    """Close this process's connection, and stop its own zygote if it started one."""
     while _SHARED:
         _SHARED.pop().close()
+    while _OWN:
+        _OWN.pop().close()
 
 
 # The zygote process itself -------------------------------------------------------------------
@@ -260,16 +331,20 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
-def _run_kernel(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
-    """In the forked child: become the kernel `request` describes; returns its exit status."""
+def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]) -> int:
+    """In the forked child: become the kernel `request` describes, its stdout and stderr on
+    file descriptor `output` (else the zygote's stderr); returns its exit status."""
     os.setsid()
     signal.set_wakeup_fd(-1)
-    for fd in zygote_fds:
-        os.close(fd)
+    if output is not None:
+        os.dup2(output, 2)
+    for fd in {*zygote_fds, *([output] if output is not None else [])}:
+        with contextlib.suppress(OSError):
+            os.close(fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    os.dup2(2, 1)  # the kernel's own output goes where the zygote's errors go (the worker log)
+    os.dup2(2, 1)
     for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -280,6 +355,7 @@ def _run_kernel(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ["JPY_PARENT_PID"] = str(zygote)
+    tempfile.tempdir = None  # found again from this environment's TMPDIR
     arguments = launcher_arguments(request["argv"]) or []
     # ipykernel read JPY_PARENT_PID when the zygote imported it: say it again, so that the
     # kernel watches its parent (and exits if the zygote goes) as a launched kernel does.
@@ -295,7 +371,7 @@ def _run_kernel(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
     return 0
 
 
-def _fork(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
+def _fork(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]) -> int:
     """Fork a kernel child for `request`; return its pid (in the zygote)."""
     sys.stdout.flush()
     sys.stderr.flush()
@@ -303,7 +379,7 @@ def _fork(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
     if pid == 0:
         status = 1
         try:
-            status = _run_kernel(request, zygote_fds)
+            status = _run_kernel(request, output, zygote_fds)
         except BaseException:  # noqa: BLE001 - a child must never return into the zygote
             import traceback
 
@@ -319,37 +395,76 @@ def _fork(request: dict[str, Any], zygote_fds: Sequence[int]) -> int:
     return pid
 
 
-def _send(out: IO[str], message: dict[str, Any]) -> None:
-    out.write(json.dumps(message) + "\n")
-    out.flush()
+class _Client:
+    """A connection the zygote serves: bytes read so far, descriptors received, its kernels."""
 
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.buffer = sock, b""
+        self.fds: list[int] = []
+        self.kernels: set[int] = set()
 
-def _reap(out: IO[str], children: set[int]) -> None:
-    """Report every child that has ended."""
-    while children:
+    def send(self, message: dict[str, Any]) -> None:
+        with contextlib.suppress(OSError):  # a client that has gone is noticed when read
+            self.sock.sendall((json.dumps(message) + "\n").encode())
+
+    def receive(self) -> bool:
+        """Read what has arrived; False once the client has closed its end."""
         try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        children.discard(pid)
-        _send(out, {"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+            data, fds, _, _ = socket.recv_fds(self.sock, 1 << 20, 16)
+        except OSError:
+            return False
+        self.buffer += data
+        self.fds += fds
+        return bool(data)
+
+    def requests(self) -> list[tuple[dict[str, Any], int | None]]:
+        """The complete requests received, each with the descriptor sent with it."""
+        found = []
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            found.append((json.loads(line), self.fds.pop(0) if self.fds else None))
+        return found
 
 
-def _kill_children(children: set[int]) -> None:
-    for pid in children:
+def _kill(pids: set[int]) -> None:
+    for pid in pids:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)  # each child leads its own session and group
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
 
-def zygote_main(parent_pid: int) -> int:
-    """Serve fork requests from stdin until it closes (status 0) or SIGTERM (status 143)."""
-    channel = os.dup(1)
-    os.dup2(2, 1)  # stray prints of imported modules must not reach the protocol channel
-    out = os.fdopen(channel, "w", buffering=1, closefd=False)
+def _reap(owners: dict[int, _Client]) -> None:
+    """Tell each client which of its kernels have ended."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        client = owners.pop(pid, None)
+        if client is not None:
+            client.kernels.discard(pid)
+            client.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
+    """Serve fork requests from every client of the listening socket `listen_fd` until stdin
+    closes (status 0) or SIGTERM (status 143); said on stdout once ready: ``{"ready": pid}``.
+    The socket's `folder` is removed on the way out (also when the render process was killed
+    and Linux sent SIGTERM)."""
+    try:
+        return _serve(parent_pid, listen_fd)
+    finally:
+        if Path(folder).name.startswith(WORKER_TMP_PREFIX):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(parent_pid: int, listen_fd: int) -> int:
+    """The zygote's life: preload, then serve (see zygote_main)."""
+    ready = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # stray prints of imported modules go to the zygote's stderr
     _set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent_pid:
         return 128 + signal.SIGTERM
@@ -360,37 +475,54 @@ def zygote_main(parent_pid: int) -> int:
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    children: set[int] = set()
     try:
         _preload()
-    except Exception as exc:  # noqa: BLE001 - reported to the worker, which falls back
-        _send(out, {"error": f"{type(exc).__name__}: {exc}"})
+    except Exception as exc:  # noqa: BLE001 - said to the starter, whose kernels fall back
+        ready.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        ready.close()
         return 1
-    _send(out, {"ready": os.getpid()})
-    requests = sys.stdin
+    listener = socket.socket(fileno=listen_fd)
+    ready.write(json.dumps({"ready": os.getpid()}) + "\n")
+    ready.close()
+    clients: dict[socket.socket, _Client] = {}
+    owners: dict[int, _Client] = {}
     try:
         while not stopping:
             try:
-                readable = select.select([requests, wake_read], [], [])[0]
+                readable = select.select([sys.stdin, listener, wake_read, *clients], [], [])[0]
             except InterruptedError:
                 continue
             if wake_read in readable:
                 with contextlib.suppress(BlockingIOError):
                     os.read(wake_read, 512)
-                _reap(out, children)
-            if requests in readable:
-                line = requests.readline()
-                if not line:
-                    break
-                try:
-                    pid = _fork(json.loads(line), (channel, wake_read, wake_write))
-                except Exception as exc:  # noqa: BLE001 - the worker is told why
-                    _send(out, {"error": f"{type(exc).__name__}: {exc}"})
+                _reap(owners)
+            if sys.stdin in readable and not os.read(sys.stdin.fileno(), 512):
+                break  # the starter closed our stdin: stop
+            if listener in readable:
+                sock, _ = listener.accept()
+                clients[sock] = _Client(sock)
+            for sock in [r for r in readable if r in clients]:
+                client = clients[sock]
+                if not client.receive():
+                    _kill(client.kernels)  # its worker has gone
+                    del clients[sock]
+                    sock.close()
                     continue
-                children.add(pid)
-                _send(out, {"pid": pid})
+                for request, output in client.requests():
+                    own = (listener.fileno(), wake_read, wake_write,
+                           *(s.fileno() for s in clients))
+                    try:
+                        pid = _fork(request, output, own)
+                    except Exception as exc:  # noqa: BLE001 - the client is told why
+                        client.send({"error": f"{type(exc).__name__}: {exc}"})
+                        continue
+                    finally:
+                        if output is not None:
+                            os.close(output)
+                    client.kernels.add(pid)
+                    owners[pid] = client
+                    client.send({"pid": pid})
     finally:
-        _kill_children(children)
-        _reap(out, children)
+        _kill(set(owners))
+        listener.close()
     return 128 + signal.SIGTERM if stopping else 0
-

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__
-from rapnb.build import fingerprint, manifest, site
+from rapnb.build import fingerprint, kernel_zygote, manifest, site
 from rapnb.build.atomic import fsync_dir
 from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
@@ -406,7 +406,9 @@ def render(
         path = None
         if pending:
             renderer.work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+            zygote = None
             try:
+                zygote = _start_zygote(renderer)
                 with _signals_to(flag):
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
@@ -421,6 +423,8 @@ def render(
                                   if flag.signum is None else None)
                     path = renderer.write_manifest(site_files)
             finally:
+                if zygote is not None:
+                    zygote.close()
                 shutil.rmtree(renderer.work, ignore_errors=True)
         elif not (out_dir / site.INDEX_NAME).is_file():
             path = renderer.write_manifest(site.write_index(out_dir, str(renderer.resolved)))
@@ -430,6 +434,21 @@ def render(
         [TABLES, *names, *(f"{lang}/{BOOK}" for lang in renderer.languages)])}
     results.sort(key=lambda r: order[r.name])
     return RenderReport(out_dir, results, flag.signum, path)
+
+
+def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
+    """The kernel zygote the render's workers share (`rapnb.build.kernel_zygote`), its socket
+    in their environment; None if kernels are not forked or it cannot start (each worker then
+    launches its kernels itself)."""
+    if not kernel_zygote.enabled():
+        return None
+    assert renderer.work is not None
+    try:
+        zygote = kernel_zygote.ZygoteProcess(renderer.env, renderer.work / "zygote.log")
+    except (kernel_zygote.ZygoteError, OSError):
+        return None
+    renderer.env[kernel_zygote.SOCKET_ENV] = zygote.path
+    return zygote
 
 
 def _warm_up_final_steps(data_dir: str, pdf: bool) -> threading.Thread:

@@ -15,11 +15,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from rapnb.build import kernel_zygote
 from rapnb.build.execute import execute_notebook
 from rapnb.build.kernel_zygote import (
     FORK_ENV,
     KERNEL_PROCESS_NAME,
-    Zygote,
+    SOCKET_ENV,
+    ZygoteClient,
+    ZygoteProcess,
     close_shared_zygote,
     launcher_arguments,
     shared_zygote,
@@ -35,8 +38,16 @@ KERNEL = [sys.executable, "-m", "ipykernel_launcher"]
 def _own_zygote(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("RAPNB_RENDER_KERNEL", "1")
     monkeypatch.setenv("PYTHONHASHSEED", "0")
+    monkeypatch.delenv(SOCKET_ENV, raising=False)
     yield
     close_shared_zygote()
+
+
+@pytest.fixture
+def zygote():
+    process = ZygoteProcess(wait=True)
+    yield process
+    process.close()
 
 
 def _notebook(folder: Path, *sources: str) -> Path:
@@ -96,55 +107,89 @@ def test_forked_kernels_are_new_processes_of_the_zygote(tmp_path: Path,
                       "print(open(f'/proc/{os.getpid()}/comm').read().strip())\n"
                       "print('leak' in globals())\nleak = 1")
     first, second = (_printed(execute_notebook(probe, {}, work)) for _ in range(2))
-    zygote = shared_zygote().proc.pid
+    shared_zygote()
+    zygote_pid = kernel_zygote._OWN[0].proc.pid  # no render's zygote: the process's own
     for printed in (first, second):
         pid, parent, session, group = (int(n) for n in printed[0].split("\n")[0].split())
-        assert parent == zygote and session == pid and group == pid
+        assert parent == zygote_pid and session == pid and group == pid
         assert printed[0].split("\n")[1:] == [str(work), "forty-two", KERNEL_PROCESS_NAME,
                                               "False"]
     assert first[0].split()[0] != second[0].split()[0]
 
 
-def test_exit_status_is_reported_and_close_kills_running_kernels(tmp_path: Path) -> None:
-    zygote = Zygote()
-    try:
-        env = dict(os.environ)
-        quick = zygote.fork([*KERNEL, "-f", str(tmp_path / "a.json")], env, str(tmp_path))
-        slow = zygote.fork([*KERNEL, "-f", str(tmp_path / "b.json")], env, str(tmp_path))
-        assert zygote.poll(quick) is None
-        os.kill(quick, signal.SIGKILL)
-        assert _wait_until(lambda: zygote.poll(quick) is not None)
-        assert zygote.poll(quick) == -signal.SIGKILL
-        assert alive(slow) and zygote.poll(slow) is None
-    finally:
-        zygote.close()
-    assert zygote.proc.returncode == 0
+def _kernel(client: ZygoteClient, folder: Path, name: str) -> int:
+    """A kernel that runs until killed (ipykernel writes a new connection file `name`)."""
+    return client.fork([*KERNEL, "-f", str(folder / name)], dict(os.environ), str(folder))
+
+
+def test_exit_status_is_reported_and_close_kills_running_kernels(
+        tmp_path: Path, zygote: ZygoteProcess) -> None:
+    client = ZygoteClient(zygote.path)
+    quick, slow = _kernel(client, tmp_path, "a.json"), _kernel(client, tmp_path, "b.json")
+    assert client.poll(quick) is None
+    os.kill(quick, signal.SIGKILL)
+    assert _wait_until(lambda: client.poll(quick) is not None)
+    assert client.poll(quick) == -signal.SIGKILL
+    assert alive(slow) and client.poll(slow) is None
+    zygote.close()
+    assert zygote.proc.returncode == 0 and not zygote.folder.exists()
     assert _wait_until(lambda: not alive(slow))
+    assert client.poll(slow) == -signal.SIGKILL  # its zygote has gone: it has ended
+    client.close()
 
 
-def test_a_kernel_does_not_outlive_its_zygote(tmp_path: Path) -> None:
-    zygote = Zygote()
-    kernel = zygote.fork([*KERNEL, "-f", str(tmp_path / "k.json")], dict(os.environ),
-                         str(tmp_path))
+def test_clients_share_a_zygote_and_a_gone_client_loses_only_its_kernels(
+        tmp_path: Path, zygote: ZygoteProcess) -> None:
+    first, second = ZygoteClient(zygote.path), ZygoteClient(zygote.path)
+    mine, theirs = _kernel(first, tmp_path, "a.json"), _kernel(second, tmp_path, "b.json")
+    assert {int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            for pid in (mine, theirs)} == {zygote.proc.pid}
+    first.close()  # as when its worker dies
+    assert _wait_until(lambda: not alive(mine))
+    assert alive(theirs) and second.poll(theirs) is None
+    second.close()
+    assert _wait_until(lambda: not alive(theirs))
+
+
+def test_a_kernel_does_not_outlive_its_zygote(tmp_path: Path, zygote: ZygoteProcess) -> None:
+    client = ZygoteClient(zygote.path)
+    kernel = _kernel(client, tmp_path, "k.json")
     assert _wait_until(lambda: (tmp_path / "k.json").exists())
     os.kill(zygote.proc.pid, signal.SIGKILL)
     zygote.proc.wait(timeout=10)
     assert _wait_until(lambda: not alive(kernel))
-    assert zygote.poll(kernel) == -signal.SIGKILL  # a kernel whose zygote is gone has ended
-    zygote.close()
+    assert client.poll(kernel) == -signal.SIGKILL
+    client.close()
 
 
-def test_a_zygote_refuses_what_it_cannot_fork(tmp_path: Path) -> None:
-    zygote = Zygote()
-    try:
-        with pytest.raises(RuntimeError, match="not an ipykernel command line"):
-            zygote.fork(["sleep", "60"], dict(os.environ), str(tmp_path))
-        missing = str(tmp_path / "no-such-dir")
-        pid = zygote.fork([*KERNEL, "-f", str(tmp_path / "k.json")], dict(os.environ), missing)
-        assert _wait_until(lambda: zygote.poll(pid) is not None)
-        assert zygote.poll(pid) == 1  # the child could not enter its directory: it says so
-    finally:
-        zygote.close()
+def test_a_kernels_output_goes_where_its_client_says(tmp_path: Path,
+                                                     zygote: ZygoteProcess) -> None:
+    client = ZygoteClient(zygote.path)
+    log = tmp_path / "kernel.log"
+    with open(log, "wb") as handle:
+        pid = client.fork([*KERNEL, "-f", str(tmp_path / "k.json")], dict(os.environ),
+                          str(tmp_path / "no-such-dir"), handle.fileno())
+    assert _wait_until(lambda: client.poll(pid) is not None)
+    assert client.poll(pid) == 1  # the child could not enter its directory, and says why:
+    assert "FileNotFoundError" in log.read_text()
+    client.close()
+
+
+def test_a_zygote_refuses_what_it_cannot_fork(tmp_path: Path, zygote: ZygoteProcess) -> None:
+    client = ZygoteClient(zygote.path)
+    with pytest.raises(RuntimeError, match="not an ipykernel command line"):
+        client.fork(["sleep", "60"], dict(os.environ), str(tmp_path))
+    client.close()
+    with pytest.raises(RuntimeError, match="no kernel zygote at"):
+        ZygoteClient(str(tmp_path / "no.sock"))
+
+
+def test_workers_of_a_render_share_its_zygote(tmp_path: Path, zygote: ZygoteProcess,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FORK_ENV, "1")
+    monkeypatch.setenv(SOCKET_ENV, zygote.path)
+    probe = _notebook(tmp_path, "import os\nprint(os.getppid())")
+    assert _printed(execute_notebook(probe, {}, tmp_path)) == [str(zygote.proc.pid)]
 
 
 def test_the_reads_log_of_a_task_is_the_kernels_not_the_zygotes(
