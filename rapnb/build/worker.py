@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,19 @@ def normalise_notebook(
     return {"seconds": timings["duration"], "cell_seconds": cell_seconds}
 
 
+class StepTimer:
+    """Wall seconds of a task's steps, for the manifest: `done(step)` ends the current one."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(now - self._last, 3)
+        self._last = now
+
+
 def _notebook_bytes(nb: Any) -> bytes:
     import nbformat
 
@@ -119,27 +133,35 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     cwd, staged, log = work / "cwd", work / "out", work / "reads.jsonl"
     cwd.mkdir(exist_ok=True)
     os.environ[READS_LOG_ENV] = str(log)  # the kernel inherits it and records what it reads
+    steps = StepTimer()
     try:
         nb, error = execute_notebook(task.notebook, task.parameters, cwd), None
     except ExecutionFailed as exc:
         nb, error = exc.notebook, one_line(exc.error)
     finally:
         os.environ.pop(READS_LOG_ENV, None)
+    steps.done("execute")
     source_ids = source_cell_ids(task.notebook)
     if error is None:
         rel = f"{folder}/{task.stem or name}"
         try:
             execution = normalise_notebook(nb, source_ids, task.source_label, f"{rel}.ipynb")
             add_svgs(nb)
+            steps.done("svg")
             files = {f"{rel}.ipynb": _notebook_bytes(nb)}
             files[f"{rel}.html"] = notebook_to_html(nb, task.stem or name,
                                                     languages=task.languages).encode("utf-8")
+            steps.done("ipynb_html")
             if task.pdf:
                 files[f"{rel}.pdf"] = notebook_pdf(nb, task.stem or name)
+                steps.done("pdf")
             for fig, data in figure_files(nb).items():
                 files[f"{folder}/{fig}"] = data
-            return TaskOutcome("ok", _stage(staged, files), reads=read_log(log),
-                               execution=execution)
+            steps.done("figure_files")
+            staged_files = _stage(staged, files)
+            steps.done("stage")
+            return TaskOutcome("ok", staged_files, reads=read_log(log),
+                               execution={**execution, "steps": steps.seconds})
         except Exception as exc:
             error = one_line(f"{type(exc).__name__}: {exc}")
     failed = None

@@ -199,6 +199,9 @@ def test_rendering_is_deterministic(stub_renders) -> None:
                 if key in meta.get("papermill", {})]
     execution = json.loads((out / "manifest.json").read_text())["notebooks"]["alpha"]["execution"]
     assert execution["seconds"] > 0 and len(execution["cell_seconds"]) == len(nb["cells"])
+    steps = execution["steps"]  # where the worker's time went, step by step
+    assert set(steps) == {"execute", "svg", "ipynb_html", "pdf", "figure_files", "stage"}
+    assert steps["execute"] >= execution["seconds"] > 0 and min(steps.values()) >= 0
 
 
 def test_manifest_lists_every_file_with_its_sha256(stub_renders) -> None:
