@@ -2,8 +2,10 @@
 
 Measures, on this machine, in one run:
   (a) the floor: papermill executing a notebook that only imports the stack the notebooks use,
-      in a fresh `python` each time; and (a') the same notebook the way the renderer pays it: a
-      fresh kernel started by a warm worker (papermill loaded once), with rapnb's kernel tuning;
+      in a fresh `python` each time; (a') the same notebook on a fresh kernel started by a warm
+      worker (papermill loaded once), with rapnb's kernel tuning, the kernel a new `python`
+      that imports the stack; and (a'') the same with the kernel forked from a zygote that has
+      imported it (`rapnb.build.kernel_zygote`), as the renderer now starts its kernels;
   (b) the full render of the 16 notebooks with all exports, at --jobs 1 and 2 (fresh output
       directory), then into the same directory at --jobs 2: a no-op re-render (whole process)
       and a re-render after one sheet's data changed (Peru's government response);
@@ -76,7 +78,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 def _timed(command: list[str], **kwargs: object) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, **kwargs)  # type: ignore[arg-type]
+    subprocess.run(command, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
     return time.perf_counter() - start
 
 
@@ -100,11 +102,14 @@ def floor_seconds(notebook: Path, repeat: int) -> list[float]:
                     str(folder / "out.ipynb"), str(folder)]) for _ in range(repeat)]
 
 
-def warm_floor_seconds(notebook: Path, repeat: int) -> list[float]:
-    """Seconds per floor notebook on a fresh kernel started by one warm process, as a render
-    worker starts them (`rapnb.build.execute`)."""
+def warm_floor_seconds(notebook: Path, repeat: int, fork: bool = False) -> list[float]:
+    """Seconds per floor notebook on a fresh kernel started by one warm process
+    (`rapnb.build.execute`): a new `python` that imports the stack (`fork` False), or a
+    kernel forked from a zygote that has imported it, as render workers get them."""
+    env = dict(os.environ, RAPNB_FORK_KERNELS="1" if fork else "0")
+    env.pop("RAPNB_ZYGOTE_SOCKET", None)
     out = subprocess.run([sys.executable, "-c", WARM_FLOOR_CODE, str(notebook), str(repeat)],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, env=env).stdout
     return [float(line) for line in out.split()]
 
 
@@ -121,6 +126,13 @@ def _tasks(out: str) -> dict[str, float]:
              for name, entry in manifest["notebooks"].items() if not name.startswith("es/")}
     tasks["tables"] = manifest["tables"]["seconds"]
     return tasks
+
+
+def _steps(out: Path) -> dict[str, dict[str, float]]:
+    """Each English notebook's worker steps (seconds), as its manifest entry records them."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {name: entry["execution"]["steps"] for name, entry in manifest["notebooks"].items()
+            if name.startswith("en/") and "steps" in (entry.get("execution") or {})}
 
 
 def render_once(jobs: int, *extra: str, keep: Path | None = None
@@ -271,11 +283,13 @@ def main() -> int:
 
     floors: list[float] = []
     warm: list[float] = []
+    forked: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
     both: list[float] = []
     no_pdf: list[float] = []
     again: dict[str, list[float]] = {"full": [], "noop": [], "changed": [], "sheet": []}
     tasks: dict[str, float] = {}
+    last_steps: dict[str, dict[str, float]] = {}
     books: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         notebook = floor_notebook(Path(tmp))
@@ -283,16 +297,19 @@ def main() -> int:
         for number in range(1, args.rounds + 1):
             floors += floor_seconds(notebook, args.floors_per_round)
             warm += warm_floor_seconds(notebook, args.floors_per_round)
+            forked += warm_floor_seconds(notebook, args.floors_per_round, fork=True)
             for jobs in JOBS:
                 seconds, found = render_once(jobs, keep=kept if jobs == 2 else None)
                 renders[jobs].append(seconds)
                 tasks = found if jobs == 2 else tasks
+                last_steps = _steps(kept) if jobs == 2 else last_steps
             books.append(tasks.get("book", 0.0))
             no_pdf.append(render_once(2, "--no-pdf")[0])
             both.append(render_once(2, "--lang", "en", "--lang", "es")[0])
             for key, value in rerenders().items():
                 again[key].append(value)
             print(f"round {number}: floor {floors[-1]:.2f} s, warm floor {warm[-1]:.2f} s,"
+                  f" forked {forked[-1]:.2f} s,"
                   f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
                   f" (--no-pdf {no_pdf[-1]:.1f} s; en and es {both[-1]:.1f} s),"
                   f" no-op {again['noop'][-1]:.2f} s, one sheet {again['changed'][-1]:.1f} s",
@@ -304,17 +321,24 @@ def main() -> int:
           f" (median of {len(floors)})")
     print(f"(a') floor as the renderer pays it (fresh kernel, warm worker): {warm_floor:.2f} s"
           f" (median of {len(warm)})")
-    results: dict[str, object] = {"floor_s": floor, "warm_floor_s": warm_floor}
+    forked_floor = statistics.median(forked)
+    print(f"(a'') the same, the kernel forked from a zygote with the stack imported:"
+          f" {forked_floor:.2f} s (median of {len(forked)})")
+    results: dict[str, object] = {"floor_s": floor, "warm_floor_s": warm_floor,
+                                  "forked_floor_s": forked_floor}
     for jobs in JOBS:
         render = statistics.median(renders[jobs])
         ratio = render / (NOTEBOOKS * floor / jobs)
         warm_ratio = render / (NOTEBOOKS * warm_floor / jobs)
+        forked_ratio = render / (NOTEBOOKS * forked_floor / jobs)
         print(f"(b) full render of {NOTEBOOKS} notebooks, --jobs {jobs}: {render:.1f} s"
               f" (median of {len(renders[jobs])}); ratio to {NOTEBOOKS} x floor / {jobs}"
-              f" = {ratio:.2f}, to {NOTEBOOKS} x warm floor / {jobs} = {warm_ratio:.2f}")
+              f" = {ratio:.2f}, to {NOTEBOOKS} x warm floor / {jobs} = {warm_ratio:.2f},"
+              f" to {NOTEBOOKS} x forked floor / {jobs} = {forked_ratio:.2f}")
         results[f"render_jobs{jobs}_s"] = render
         results[f"ratio_jobs{jobs}"] = ratio
         results[f"warm_ratio_jobs{jobs}"] = warm_ratio
+        results[f"forked_ratio_jobs{jobs}"] = forked_ratio
     noop, changed = statistics.median(again["noop"]), statistics.median(again["changed"])
     sheet = statistics.median(again["sheet"])
     one_sheet_ratio = changed / (sheet + noop)
@@ -329,6 +353,13 @@ def main() -> int:
           f" {2 * NOTEBOOKS} x floor / 2 = {two / (2 * NOTEBOOKS * floor / 2):.2f}, to"
           f" {2 * NOTEBOOKS} x warm floor / 2 = {two_ratio:.2f}")
     results.update(render_both_langs_jobs2_s=two, warm_ratio_both_langs=two_ratio)
+    step_totals: dict[str, float] = {}
+    for steps in last_steps.values():
+        for step, seconds in steps.items():
+            step_totals[step] = step_totals.get(step, 0.0) + seconds
+    print("    last --jobs 2 render, the workers' steps summed over its notebooks: "
+          + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in step_totals.items()))
+    results["last_render_step_totals_s"] = step_totals
     sheets = [s for name, s in tasks.items()
               if name not in {"regional_overview", "tables", "book"}]
     print(f"    last --jobs 2 render, per task: overview {tasks['regional_overview']:.1f} s,"
