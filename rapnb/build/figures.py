@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapnb.present.display import FIGURE_KEY, SVG_MIME, VEGALITE_MIME, draw_svg
-from rapnb.present.svg import sanitize_figure_id
+from rapnb.present.svg import sanitize_figure_id, vl_convert
 
 PNG_SCALE = 2
 
@@ -78,8 +78,7 @@ def figure_files(nb: Any) -> dict[str, bytes]:
     The PNG is rasterised from the notebook's SVG (no second Vega run), so both files show
     the same drawing.
     """
-    import vl_convert as vlc
-
+    vlc = vl_convert()
     files: dict[str, bytes] = {}
     for figure in iter_figures(nb):
         files[f"figures/{figure.figure_id}.svg"] = figure.svg.encode("utf-8")

@@ -11,11 +11,19 @@ its chart title as `<title>` (the accessible name) and the spec's `description` 
 generated from the chart's data, `rapnb.present.alt_text`) as `<desc>`; Vega's own mark tree is
 hidden from assistive technology, and each mark that carries a description gets it as an SVG
 `<title>`, the tooltip a browser shows on hover in the static drawing.
+
+Every use of vl-convert goes through :func:`vl_convert`, which gives it only the fonts it
+embeds (Liberation Sans) rather than the machine's: see its docstring.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import tempfile
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
@@ -92,10 +100,50 @@ def accessible_svg(svg: str, title: str, description: str = "") -> str:
             + svg[end:])
 
 
+FONTCONFIG_ENV = "FONTCONFIG_FILE"
+_NO_FONT_DIRS = """<?xml version="1.0"?>
+<fontconfig><dir>{folder}</dir></fontconfig>
+"""
+"""A fontconfig file whose one font folder (the temporary one it lies in) holds no font."""
+_TEXT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+             '<text x="0" y="6" font-size="6">0</text></svg>')
+
+
+@functools.cache
+def vl_convert() -> ModuleType:
+    """The `vl_convert` module, its font database built from its embedded fonts only.
+
+    vl-convert measures every text of a chart (Vega's label layout) and rasterises PNGs with
+    the fonts of its own database, which it builds once per process, on first use, from the
+    machine's fonts (the folders fontconfig's file lists, read by `fontdb`) and the Liberation
+    Sans it embeds. A machine font is a file that fontdb opens and maps again for each glyph
+    it measures or draws, which made text the larger part of drawing a chart, and it made the
+    drawings depend on the machine: the report's font, `Helvetica, Arial, sans-serif`, is
+    whichever of these is installed. Here the database is built, at once, while
+    ``FONTCONFIG_FILE`` names a file whose one font folder is empty: the charts' text is
+    measured and drawn with vl-convert's Liberation Sans (metric-compatible with Arial, held
+    in memory), the same on every Linux machine. Call it before any other use of vl-convert in
+    the process (a database already built stays as it is). The environment is left as found.
+    """
+    import vl_convert as vlc
+
+    previous = os.environ.get(FONTCONFIG_ENV)
+    with tempfile.TemporaryDirectory(prefix="rapnb-fonts-") as folder:
+        config = Path(folder) / "fonts.conf"
+        config.write_text(_NO_FONT_DIRS.format(folder=_xml_text(folder)), encoding="utf-8")
+        os.environ[FONTCONFIG_ENV] = str(config)
+        try:
+            vlc.svg_to_png(_TEXT_SVG)  # builds the font database now
+        finally:
+            if previous is None:
+                os.environ.pop(FONTCONFIG_ENV, None)
+            else:
+                os.environ[FONTCONFIG_ENV] = previous
+    return vlc
+
+
 def draw_svg(spec: dict[str, Any], figure: object = "chart") -> str:
     """The SVG of a Vega-Lite spec, its ids named after `figure`, made accessible with the
     spec's title and description (deterministic)."""
-    import vl_convert as vlc
-
-    svg = renumber_ids(vlc.vegalite_to_svg(spec), f"rapnb-{sanitize_figure_id(figure)}-")
+    svg = renumber_ids(vl_convert().vegalite_to_svg(spec), f"rapnb-{sanitize_figure_id(figure)}-")
     return accessible_svg(svg, spec_title(spec), str(spec.get("description") or ""))
