@@ -116,9 +116,9 @@ class StepTimer:
 
 
 def _notebook_bytes(nb: Any) -> bytes:
-    import nbformat
+    from rapnb.build.notebook_json import notebook_json
 
-    text = nbformat.writes(nb)
+    text = notebook_json(nb)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
