@@ -6,7 +6,9 @@ temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves
 worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.pdf`) and
 figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
 templates and vl-convert's JavaScript engine are loaded once per worker, not once per
-notebook. On SIGTERM the worker raises, so papermill shuts its kernel down.
+notebook; and while its first kernel starts and runs, a worker loads them in a thread
+(:func:`start_warm_up`), so that the first notebook's exports do not wait for them. On SIGTERM
+the worker raises, so papermill shuts its kernel down.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,6 +125,63 @@ def _notebook_bytes(nb: Any) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
+WARM_UP_TABLE = ("<table><thead><tr><th>Office</th><th>USD</th></tr></thead>"
+                 "<tbody><tr><td>Peru</td><td>1,234</td></tr></tbody></table>")
+
+
+def _warm_up_notebook() -> Any:
+    """A small notebook with what the report's notebooks show (headings and lists, a table, a
+    chart): exporting it loads what exporting them needs."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from rapnb.present.display import SVG_MIME, VEGALITE_MIME, draw_svg
+
+    spec = {"mark": "bar", "data": {"values": [{"a": "Peru", "b": 1}]},
+            "encoding": {"x": {"field": "a", "type": "nominal"},
+                         "y": {"field": "b", "type": "quantitative"}},
+            "title": "Warm-up", "usermeta": {"rapnb_figure": "warm-up"}}
+    outputs = [new_output("display_data", data={"text/markdown": "## Warm-up\n\n- *a* **b**"}),
+               new_output("display_data", data={"text/html": WARM_UP_TABLE}),
+               new_output("display_data", data={VEGALITE_MIME: spec, SVG_MIME: draw_svg(spec)})]
+    return new_notebook(cells=[new_markdown_cell("# Warm-up\n\nSome *text*."),
+                               new_code_cell(outputs=outputs)])
+
+
+def warm_up() -> None:
+    """Load, once per worker, what exporting a notebook needs: vl-convert's JavaScript engine,
+    nbconvert and its compiled templates, Typst and its fonts (about 2 s of CPU that the
+    worker's first notebook would otherwise pay after its execution). Best effort: a failure
+    here shows again, with its cause, in the export it was meant to speed up."""
+    from rapnb.build.figures import figure_files
+    from rapnb.build.html_export import notebook_to_html
+    from rapnb.build.pdf import notebook_pdf
+
+    with contextlib.suppress(Exception):
+        nb = _warm_up_notebook()
+        figure_files(nb)
+        notebook_to_html(nb, "warm-up")
+        notebook_pdf(nb, "warm-up")
+
+
+_warm_up_thread: list[threading.Thread] = []
+
+
+def start_warm_up() -> threading.Thread:
+    """The thread warming this worker up (:func:`warm_up`), started on the first call, while
+    the first notebook's kernel starts and runs: the worker waits for the kernel meanwhile.
+    vl-convert's fonts are set up here first, in the calling thread, as they change the
+    environment for a moment (:func:`rapnb.present.svg.vl_convert`) and a kernel started
+    meanwhile would inherit it."""
+    if not _warm_up_thread:
+        from rapnb.present.svg import vl_convert
+
+        vl_convert()
+        thread = threading.Thread(target=warm_up, name="rapnb-warm-up", daemon=True)
+        thread.start()
+        _warm_up_thread.append(thread)
+    return _warm_up_thread[0]
+
+
 def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     """Execute and export one notebook into `work/out`."""
     from rapnb.build.execute import ExecutionFailed, execute_notebook, source_cell_ids
@@ -132,6 +192,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     name, folder = task.name, task.folder
     cwd, staged, log = work / "cwd", work / "out", work / "reads.jsonl"
     cwd.mkdir(exist_ok=True)
+    warming = start_warm_up()
     os.environ[READS_LOG_ENV] = str(log)  # the kernel inherits it and records what it reads
     steps = StepTimer()
     try:
@@ -140,6 +201,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
         nb, error = exc.notebook, one_line(exc.error)
     finally:
         os.environ.pop(READS_LOG_ENV, None)
+    warming.join()  # the exports below use what it loads
     steps.done("execute")
     source_ids = source_cell_ids(task.notebook)
     if error is None:

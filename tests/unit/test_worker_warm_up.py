@@ -1,0 +1,26 @@
+"""A worker warms up on what its exports use while its first kernel runs."""
+
+from __future__ import annotations
+
+from rapnb.build import worker
+from rapnb.build.figures import figure_files
+from rapnb.build.html_export import notebook_to_html
+from rapnb.build.pdf import notebook_pdf
+from rapnb.build.pdf_content import notebook_blocks
+
+
+def test_the_warm_up_notebook_goes_through_every_export() -> None:
+    nb = worker._warm_up_notebook()
+    assert sorted(figure_files(nb)) == ["figures/warm-up.png", "figures/warm-up.svg"]
+    html = notebook_to_html(nb, "warm-up")
+    assert "<table" in html and "<svg" in html and "Warm-up" in html
+    kinds = {block["k"] for block in notebook_blocks(nb)}
+    assert kinds == {"h", "p", "ul", "table", "fig"}
+    assert notebook_pdf(nb, "warm-up").startswith(b"%PDF-")
+
+
+def test_a_worker_warms_up_once() -> None:
+    first = worker.start_warm_up()
+    first.join(timeout=120)
+    assert not first.is_alive()
+    assert worker.start_warm_up() is first
