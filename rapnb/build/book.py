@@ -10,9 +10,11 @@ manifest entry (`"book"`) records the sha256 of each notebook it was made from.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,61 @@ from rapnb.build.jobs import BOOK, OVERVIEW, Result, overview_job, sheet_job
 from rapnb.build.manifest import previous_entry
 from rapnb.build.messages import one_line
 from rapnb.build.pdf import BOOK_NAME, book_pdf
+from rapnb.build.pdf_content import notebook_blocks
 
 
 def warm_up() -> None:
     """Import what the book step needs (nbformat, Typst), while the workers run."""
     import nbformat  # noqa: F401
     import typst  # noqa: F401
+
+
+class PreparedParts:
+    """Executed notebooks read and turned into the book's blocks ahead of the book step (by
+    the render process while its workers run), keyed by the sha256 of the file's bytes: a part
+    whose file changed is read again. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[Any, list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def prepare(self, path: Path) -> None:
+        """Read and convert the notebook at `path` now (best effort: the book step reports any
+        problem with it)."""
+        with contextlib.suppress(Exception):
+            self.get(path.read_bytes())
+
+    def get(self, text: bytes) -> tuple[Any, list[Any]]:
+        """The notebook whose file holds `text`, and its blocks."""
+        key = hashlib.sha256(text).hexdigest()
+        with self._lock:
+            found = self._parts.get(key)
+        if found is None:
+            from nbformat import NotebookNode
+
+            # Read as written by the workers, which validated it (nbformat.read would again);
+            # the book reads the notebook's top level by attribute, the rest as plain dicts.
+            nb = NotebookNode(json.loads(text))
+            found = (nb, notebook_blocks(nb))
+            with self._lock:
+                self._parts[key] = found
+        return found
+
+
+def rehearse(out: Path, sheets: list[str], lang: str, prepared: PreparedParts,
+             data_sha256: str) -> bool:
+    """Typeset the book of `lang` from the notebooks in `out` now, from the data `data_sha256`
+    names (as the book step will), and throw it away: Typst keeps what it laid out, so the
+    book step after a render that changed a few of its parts lays out only those (about 0.1 s
+    rather than 0.8 s). False if a part is missing."""
+    parts = book_notebooks(sheets, lang)
+    if not all((out / rel).is_file() for _, rel in parts):
+        return False
+    made = {name: prepared.get((out / rel).read_bytes()) for name, rel in parts}
+    blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
+    book_pdf(made[f"{lang}/{OVERVIEW}"][0], [(s, made[f"{lang}/{s}"][0]) for s in sheets],
+             data_sha256, lambda nb: blocks[id(nb)])
+    return True
 
 
 def book_name(lang: str) -> str:
@@ -60,28 +111,28 @@ def missing_notebooks(out: Path, parts: list[tuple[str, str]],
 
 def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[str, Any]],
               rendered_from: dict[str, Any], before: dict[str, Any],
-              lang: str = "en", current: frozenset[str] = frozenset()
-              ) -> tuple[Result, dict[str, Any]] | list[str]:
+              lang: str = "en", current: frozenset[str] = frozenset(),
+              prepared: PreparedParts | None = None) -> tuple[Result, dict[str, Any]] | list[str]:
     """Write the book into `out` (staged in `work`, then moved into place); return its result
     and manifest entry, or the names of the parts that have no good notebook (nothing made).
 
     A failure leaves the previous book in place, and its entry keeps the previous one's files
     and provenance (`before`)."""
-    import nbformat
-
     parts = book_notebooks(sheets, lang)
     missing = missing_notebooks(out, parts, entries, rendered_from["data_sha256"], current)
     if missing:
         return missing
     started = time.monotonic()
+    prepared = prepared or PreparedParts()
     try:
         texts = {rel: (out / rel).read_bytes() for _, rel in parts}
         sources = {rel: hashlib.sha256(text).hexdigest() for rel, text in texts.items()}
-        # Read as written by the workers, which validated them (nbformat.read would again).
-        notebooks = {name: nbformat.from_dict(json.loads(texts[rel])) for name, rel in parts}
+        made = {name: prepared.get(texts[rel]) for name, rel in parts}
+        notebooks = {name: nb for name, (nb, _) in made.items()}
+        blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
         data = book_pdf(notebooks[f"{lang}/{OVERVIEW}"],
                         [(s, notebooks[f"{lang}/{s}"]) for s in sheets],
-                        rendered_from["data_sha256"])
+                        rendered_from["data_sha256"], lambda nb: blocks[id(nb)])
         target = out / book_name(lang)
         atomic_write_bytes(work / BOOK_NAME, data)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,8 +154,8 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
 
 def book_step(out: Path, work: Path, previous: dict[str, Any], entries: dict[str, dict[str, Any]],
               rendered_from: dict[str, Any], data_dir: str,
-              rendered: bool, lang: str = "en", current: frozenset[str] = frozenset()
-              ) -> tuple[Result, dict[str, Any]] | None:
+              rendered: bool, lang: str = "en", current: frozenset[str] = frozenset(),
+              prepared: PreparedParts | None = None) -> tuple[Result, dict[str, Any]] | None:
     """The book of `lang` at the end of a render that `rendered` a notebook in `lang`: its
     result and manifest entry (named `<lang>/book`), or None (nothing rendered, or parts
     missing: said on stderr). `previous` is the previous manifest, `entries` this render's
@@ -116,7 +167,7 @@ def book_step(out: Path, work: Path, previous: dict[str, Any], entries: dict[str
     known = {name: entry for name, entry in previous.get("notebooks", {}).items()
              if isinstance(entry, dict)}
     made = make_book(out, work, sheets(data_dir), {**known, **entries}, rendered_from,
-                     previous_entry(previous, f"{lang}/{BOOK}"), lang, current)
+                     previous_entry(previous, f"{lang}/{BOOK}"), lang, current, prepared)
     if isinstance(made, list):
         names = ", ".join(made[:4]) + (f" and {len(made) - 4} more" if len(made) > 4 else "")
         print(f"rapnb render: no {lang} book yet: {names} have no executed notebook from this"

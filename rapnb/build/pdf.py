@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import json
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
@@ -187,10 +188,11 @@ def _colophon(data_sha256: str, lang: str = LANGUAGE) -> list[Block]:
     ]
 
 
-def book_document(overview: Any, sheets: list[tuple[str, Any]],
-                  data_sha256: str) -> dict[str, Any]:
+def book_document(overview: Any, sheets: list[tuple[str, Any]], data_sha256: str,
+                  blocks_of: Callable[[Any], list[Any]] = notebook_blocks) -> dict[str, Any]:
     """The book: cover, contents, the overview, the sheets (`(name, executed notebook)` in
-    the plan's order) and the sources, in the language the notebooks were rendered in."""
+    the plan's order) and the sources, in the language the notebooks were rendered in.
+    `blocks_of` gives a notebook's blocks (:func:`notebook_blocks`, or blocks made earlier)."""
     lang = _lang(overview)
     _ = gettext_for(lang)
     titles = [running_title(nb, name) for name, nb in sheets]
@@ -204,14 +206,14 @@ def book_document(overview: Any, sheets: list[tuple[str, Any]],
     part = _("Country and subregional sheets")
     parts: list[dict[str, Any]] = [
         {"running": running_title(overview, _("Regional overview")), "shift": 0,
-         "pagebreak": True, "blocks": notebook_blocks(overview)},
+         "pagebreak": True, "blocks": blocks_of(overview)},
         {"running": part, "shift": 0, "pagebreak": True,
          "blocks": [_heading(1, part),
                     _para(("", _("One sheet per implementing office, {n} in the plan's order:"
                                  " {names}.").format(n=len(titles),
                                                      names=", ".join(sheet_names))))]},
     ]
-    parts += [{"running": running, "shift": 1, "pagebreak": True, "blocks": notebook_blocks(nb)}
+    parts += [{"running": running, "shift": 1, "pagebreak": True, "blocks": blocks_of(nb)}
               for running, (__, nb) in zip(titles, sheets, strict=True)]
     parts.append({"running": _("Sources and colophon"), "shift": 0, "pagebreak": True,
                   "blocks": _colophon(data_sha256, lang)})
@@ -219,9 +221,10 @@ def book_document(overview: Any, sheets: list[tuple[str, Any]],
             "parts": parts}
 
 
-def book_pdf(overview: Any, sheets: list[tuple[str, Any]], data_sha256: str) -> bytes:
+def book_pdf(overview: Any, sheets: list[tuple[str, Any]], data_sha256: str,
+             blocks_of: Callable[[Any], list[Any]] = notebook_blocks) -> bytes:
     """The whole plan as one PDF, from executed notebooks (see :func:`book_document`)."""
-    return compile_document(book_document(overview, sheets, data_sha256))
+    return compile_document(book_document(overview, sheets, data_sha256, blocks_of))
 
 
 def book_titles(overview: Any, sheets: list[tuple[str, Any]]) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shutil
 import signal
 import sys
@@ -34,6 +35,7 @@ from typing import Any
 from rapnb import __version__
 from rapnb.build import fingerprint, kernel_zygote, manifest, site
 from rapnb.build.atomic import fsync_dir
+from rapnb.build.book import PreparedParts
 from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
@@ -185,6 +187,8 @@ class _Renderer:
         self.reasons: dict[str, str] = {}
         self.skipped: set[str] = set()
         self.languages: list[str] = []
+        self.book_parts = PreparedParts()
+        self.book_queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -293,6 +297,8 @@ class _Renderer:
             _install(staged, self.out, [result.failed_notebook])
         self.entries[result.name] = entry
         self.write_manifest()
+        if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
+            self.book_queue.put(self.out / f"{job.folder}/{job.file_stem}.ipynb")
         return result
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
@@ -412,9 +418,12 @@ def render(
                 with _signals_to(flag):
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
-                    warming = _warm_up_final_steps(str(renderer.provenance["data_dir"]), pdf)
-                    results += _run(renderer, tasks, flag, progress)
-                    warming.join()
+                    warming = _warm_up_final_steps(renderer, pdf)
+                    try:
+                        results += _run(renderer, tasks, flag, progress)
+                    finally:
+                        renderer.book_queue.put(None)
+                        warming.join()
                     if pdf and flag.signum is None:
                         for lang in renderer.languages:
                             results += _book_step(renderer, results, lang)
@@ -451,18 +460,42 @@ def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
     return zygote
 
 
-def _warm_up_final_steps(data_dir: str, pdf: bool) -> threading.Thread:
+REHEARSE_SHARE = 4
+"""A book is rehearsed (`rapnb.build.book.rehearse`) while the workers run if at most one part
+in REHEARSE_SHARE is being rendered again: the unchanged parts are then laid out already."""
+
+
+def _warm_up_final_steps(renderer: _Renderer, pdf: bool) -> threading.Thread:
     """Start, in a thread of the render process, the part of the final steps (the books, the
-    index page) that does not depend on the outputs: imports and reads that would otherwise
-    wait until the last notebook is in. A failure here is the final steps' to report."""
+    index page) that does not depend on the outputs, and the part that depends on one notebook
+    at a time: imports and reads that would otherwise wait until the last notebook is in, and
+    each book part read and converted as soon as it is installed (`renderer.book_queue`; None
+    ends the thread); a book most of whose parts are unchanged is rehearsed from the parts
+    already there. A failure here is the final steps' to report."""
+    from rapnb.build import book
+    from rapnb.datasets.loaders import sheets
+
+    data_dir = str(renderer.provenance["data_dir"])
+    pending = set(renderer.reasons) - renderer.skipped
 
     def warm() -> None:
-        from rapnb.build import book
-
         with contextlib.suppress(Exception):
             site.warm_up(data_dir)
             if pdf:
                 book.warm_up()
+        if not pdf:
+            return
+        with contextlib.suppress(Exception):  # parts kept from an earlier render
+            for lang in renderer.languages:
+                parts = book.book_notebooks(sheets(data_dir), lang)
+                for _, rel in parts:
+                    if (renderer.out / rel).is_file():
+                        renderer.book_parts.prepare(renderer.out / rel)
+                if sum(name in pending for name, _ in parts) <= len(parts) // REHEARSE_SHARE:
+                    book.rehearse(renderer.out, sheets(data_dir), lang, renderer.book_parts,
+                                  str(renderer.rendered_from["data_sha256"]))
+        while (path := renderer.book_queue.get()) is not None:
+            renderer.book_parts.prepare(path)
 
     thread = threading.Thread(target=warm, name="rapnb-warm-up", daemon=True)
     thread.start()
@@ -479,7 +512,8 @@ def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Re
     current = frozenset(r.name for r in results if r.ok)  # rendered, or unchanged
     made = book_step(renderer.out, renderer.work, renderer.previous, renderer.entries,
                      renderer.rendered_from, str(renderer.provenance["data_dir"]),
-                     rendered=rendered, lang=lang, current=current)
+                     rendered=rendered, lang=lang, current=current,
+                     prepared=renderer.book_parts)
     if made is None:
         return []
     result, renderer.entries[result.name] = made

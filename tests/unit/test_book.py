@@ -94,3 +94,17 @@ def test_parts_found_unchanged_by_this_render_are_current(folder) -> None:
                      {"data_sha256": DATA}, {}, current=current | {"en/chile"})
     assert not isinstance(made, list) and made[0].ok
     assert (out / "en/regional_action_plan_2018.pdf").is_file()
+
+
+def test_a_rehearsal_typesets_from_the_folder_and_writes_nothing(folder) -> None:
+    from rapnb.build.book import PreparedParts, rehearse
+
+    out, entries = folder
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    parts = PreparedParts()
+    assert rehearse(out, rapnb.sheets(), "en", parts, DATA)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    peru = (out / "en/sheets/peru/peru.ipynb").read_bytes()
+    assert "".join(parts.get(peru)[0]["cells"][0]["source"]).endswith("Text of peru.")
+    (out / "en/sheets/peru/peru.ipynb").unlink()
+    assert not rehearse(out, rapnb.sheets(), "en", parts, DATA)  # a part is missing: no rehearsal
