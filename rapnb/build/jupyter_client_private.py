@@ -89,19 +89,20 @@ def forked_provisioner_class() -> type:
     command, or a zygote that cannot start, is launched the ordinary way."""
     from jupyter_client.provisioning import LocalProvisioner
 
-    from rapnb.build.kernel_zygote import ZygoteError, launcher_arguments, shared_zygote
+    from rapnb.build import kernel_zygote
 
     class ForkedProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-            if launcher_arguments(cmd) is None:
+            if kernel_zygote.launcher_arguments(cmd) is None:
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = str(kwargs.get("cwd") or os.getcwd())
             env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
             try:
-                pid = shared_zygote().fork(cmd, env, cwd)
-            except ZygoteError:
+                zygote = kernel_zygote.shared_zygote()
+                pid = zygote.fork(cmd, env, cwd)
+            except (kernel_zygote.ZygoteError, OSError):  # no zygote: launch it as usual
                 return await super().launch_kernel(cmd, **kwargs)
-            self.process = ForkedKernelProcess(shared_zygote(), pid)  # type: ignore[assignment]
+            self.process = ForkedKernelProcess(zygote, pid)  # type: ignore[assignment]
             self.pid = self.pgid = pid  # the child leads its own session and process group
             self.cwd = cwd
             return self.connection_info

@@ -202,3 +202,14 @@ def test_the_reads_log_of_a_task_is_the_kernels_not_the_zygotes(
     execute_notebook(probe, {}, tmp_path)
     reads = [json.loads(line) for line in log.read_text().splitlines()]
     assert [Path(r["path"]).name for r in reads] == ["offices.csv"]
+
+
+def test_without_a_zygote_the_kernel_is_launched_as_usual(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_zygote() -> ZygoteClient:
+        raise kernel_zygote.ZygoteError("kernel zygote did not start: test")
+
+    monkeypatch.setenv(FORK_ENV, "1")
+    monkeypatch.setattr(kernel_zygote, "shared_zygote", no_zygote)
+    probe = _notebook(tmp_path, "import os\nprint(os.getppid())")
+    assert _printed(execute_notebook(probe, {}, tmp_path)) == [str(os.getpid())]
