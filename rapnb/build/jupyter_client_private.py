@@ -21,6 +21,7 @@ import asyncio
 import functools
 import os
 import signal
+import subprocess
 import tempfile
 import time
 import uuid
@@ -65,7 +66,7 @@ class ForkedKernelProcess:
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"kernel {self.pid} still running")
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0.0)
             time.sleep(KILL_POLL_SECONDS)
         assert self.returncode is not None
         return self.returncode

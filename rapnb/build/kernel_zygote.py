@@ -205,6 +205,9 @@ class ZygoteClient:
         except OSError as exc:
             raise ZygoteError(f"kernel zygote is gone: {exc}") from exc
         answer = self._message(START_SECONDS)
+        if not answer:  # no answer in time: the request may still be served, but not to us
+            self.close()
+            raise ZygoteError(f"kernel zygote did not answer in {START_SECONDS:.0f} s")
         if "pid" not in answer:
             raise ZygoteError(f"kernel zygote did not fork: {answer.get('error', answer)}")
         return int(answer["pid"])
@@ -220,31 +223,48 @@ class ZygoteClient:
 
     def close(self) -> None:
         """Close the connection (the zygote kills this connection's kernels still running)."""
+        self.gone = True
         self.sock.close()
 
 
 _SHARED: list[ZygoteClient] = []
 _OWN: list[ZygoteProcess] = []
+_UNAVAILABLE: list[str] = []
+"""Why this process has no zygote, once it found none: its kernels are then launched as usual
+(rather than a zygote being looked for, or started, again for every kernel)."""
 
 
 def shared_zygote() -> ZygoteClient:
     """This process's connection to a zygote: the render's (``RAPNB_ZYGOTE_SOCKET``), else one
-    of its own, started on first use (and again if it has gone)."""
+    of its own, started on first use. Raises ZygoteError if there is none to be had (said once
+    on stderr, with why); the caller then launches its kernel the usual way."""
     if _SHARED and _SHARED[0].gone:
         close_shared_zygote()
+        _unavailable("the kernel zygote has gone")
+    if _UNAVAILABLE:
+        raise ZygoteError(_UNAVAILABLE[0])
     if not _SHARED:
         path = os.environ.get(SOCKET_ENV)
         try:
-            client = ZygoteClient(path) if path else None
-        except ZygoteError:
-            client = None
-        if client is None:
-            # Started during a task: its reads log is the kernel's to write, not the zygote's.
-            env = {k: v for k, v in os.environ.items() if k not in {READS_LOG_ENV, SOCKET_ENV}}
-            _OWN.append(ZygoteProcess(env, wait=True))
-            client = ZygoteClient(_OWN[-1].path)
+            if path:
+                client = ZygoteClient(path)
+            else:
+                # Started during a task: its reads log is the kernel's to write, not ours.
+                env = {k: v for k, v in os.environ.items()
+                       if k not in {READS_LOG_ENV, SOCKET_ENV}}
+                _OWN.append(ZygoteProcess(env, wait=True))
+                client = ZygoteClient(_OWN[-1].path)
+        except (ZygoteError, OSError) as exc:
+            close_shared_zygote()
+            _unavailable(str(exc))
+            raise ZygoteError(str(exc)) from exc
         _SHARED.append(client)
     return _SHARED[0]
+
+
+def _unavailable(why: str) -> None:
+    _UNAVAILABLE.append(why)
+    print(f"rapnb: kernels are launched as new processes: {why}", file=sys.stderr, flush=True)
 
 
 def close_shared_zygote() -> None:
@@ -331,9 +351,11 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
-def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]) -> int:
-    """In the forked child: become the kernel `request` describes, its stdout and stderr on
-    file descriptor `output` (else the zygote's stderr); returns its exit status."""
+def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int],
+                zygote: int) -> int:
+    """In the forked child of process `zygote`: become the kernel `request` describes, its
+    stdout and stderr on file descriptor `output` (else the zygote's stderr); returns its exit
+    status."""
     os.setsid()
     signal.set_wakeup_fd(-1)
     if output is not None:
@@ -349,8 +371,9 @@ def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequenc
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     _set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != zygote:  # the zygote died before the request above took effect
+        return 128 + signal.SIGKILL
     _set_process_name(KERNEL_PROCESS_NAME)
-    zygote = os.getppid()
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -375,11 +398,12 @@ def _fork(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]
     """Fork a kernel child for `request`; return its pid (in the zygote)."""
     sys.stdout.flush()
     sys.stderr.flush()
+    zygote = os.getpid()
     pid = os.fork()
     if pid == 0:
         status = 1
         try:
-            status = _run_kernel(request, output, zygote_fds)
+            status = _run_kernel(request, output, zygote_fds, zygote)
         except BaseException:  # noqa: BLE001 - a child must never return into the zygote
             import traceback
 
@@ -417,13 +441,52 @@ class _Client:
         self.fds += fds
         return bool(data)
 
-    def requests(self) -> list[tuple[dict[str, Any], int | None]]:
-        """The complete requests received, each with the descriptor sent with it."""
-        found = []
+    def requests(self) -> list[tuple[dict[str, Any] | str, int | None]]:
+        """The complete requests received, each with the descriptor sent with it; a request
+        that is not a JSON object comes as the reason it is refused."""
+        found: list[tuple[dict[str, Any] | str, int | None]] = []
         while b"\n" in self.buffer:
             line, self.buffer = self.buffer.split(b"\n", 1)
-            found.append((json.loads(line), self.fds.pop(0) if self.fds else None))
+            fd = self.fds.pop(0) if self.fds else None
+            try:
+                request = json.loads(line)
+            except ValueError as exc:
+                found.append((f"not a JSON request: {exc}", fd))
+                continue
+            found.append((request if isinstance(request, dict) else "not a JSON object", fd))
         return found
+
+    def close(self) -> None:
+        """Forget the client: its descriptors not yet used, and its socket."""
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.fds.clear()
+        self.sock.close()
+
+
+START_ENV = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONWARNINGS",
+             "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONDONTWRITEBYTECODE", "LANG", "LC_ALL",
+             "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+"""Environment variables that take effect when an interpreter (or a library it loads) starts:
+a kernel asking for other values than the zygote started with cannot be forked."""
+
+
+def refusal(request: dict[str, Any]) -> str | None:
+    """Why the zygote cannot fork the kernel `request` asks for, or None: not the
+    ``python -m ipykernel_launcher`` of this very interpreter, no directory to run in, or
+    start-up settings other than this process's (see START_ENV)."""
+    argv, env = request.get("argv"), request.get("env")
+    if not isinstance(argv, list) or launcher_arguments([str(a) for a in argv]) is None:
+        return f"not an ipykernel command line: {argv}"
+    if os.path.abspath(str(argv[0])) != os.path.abspath(sys.executable):
+        return f"another interpreter: {argv[0]} (this one is {sys.executable})"
+    if not isinstance(env, dict) or not isinstance(request.get("cwd"), str):
+        return "no environment or working directory"
+    changed = [name for name in START_ENV if env.get(name) != os.environ.get(name)]
+    if changed:
+        return f"start-up settings differ from the zygote's: {', '.join(changed)}"
+    return None
 
 
 def _kill(pids: set[int]) -> None:
@@ -506,12 +569,18 @@ def _serve(parent_pid: int, listen_fd: int) -> int:
                 if not client.receive():
                     _kill(client.kernels)  # its worker has gone
                     del clients[sock]
-                    sock.close()
+                    client.close()
                     continue
                 for request, output in client.requests():
+                    why = request if isinstance(request, str) else refusal(request)
+                    # The child keeps none of the zygote's descriptors but its output.
                     own = (listener.fileno(), wake_read, wake_write,
-                           *(s.fileno() for s in clients))
+                           *(c.sock.fileno() for c in clients.values()),
+                           *(fd for c in clients.values() for fd in c.fds))
                     try:
+                        if why is not None:
+                            raise ZygoteError(why)
+                        assert isinstance(request, dict)
                         pid = _fork(request, output, own)
                     except Exception as exc:  # noqa: BLE001 - the client is told why
                         client.send({"error": f"{type(exc).__name__}: {exc}"})

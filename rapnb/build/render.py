@@ -55,6 +55,7 @@ from rapnb.build.pool import (
 )
 from rapnb.build.worker import FAILED_DIR
 from rapnb.context import LANGUAGES
+from rapnb.datasets.reads import READS_LOG_ENV
 from rapnb.paths import DATA_DIR_ENV
 from rapnb.paths import data_dir as resolve_data_dir
 from rapnb.present.display import RENDER_KERNEL_ENV
@@ -418,12 +419,13 @@ def render(
                 with _signals_to(flag):
                     # The tables come last: a short task that fills the wait for the last one.
                     tasks = [renderer.task(j) for j in pending]
-                    warming = _warm_up_final_steps(renderer, pdf)
+                    warming = _warm_up_final_steps(renderer, pdf, flag)
                     try:
                         results += _run(renderer, tasks, flag, progress)
                     finally:
                         renderer.book_queue.put(None)
-                        warming.join()
+                        # Stopped: no final steps, so no need to wait for their warm-up.
+                        warming.join(timeout=None if flag.signum is None else STOP_JOIN_SECONDS)
                     if pdf and flag.signum is None:
                         for lang in renderer.languages:
                             results += _book_step(renderer, results, lang)
@@ -452,8 +454,9 @@ def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
     if not kernel_zygote.enabled():
         return None
     assert renderer.work is not None
+    env = {k: v for k, v in renderer.env.items() if k != READS_LOG_ENV}
     try:
-        zygote = kernel_zygote.ZygoteProcess(renderer.env, renderer.work / "zygote.log")
+        zygote = kernel_zygote.ZygoteProcess(env, renderer.work / "zygote.log")
     except (kernel_zygote.ZygoteError, OSError):
         return None
     renderer.env[kernel_zygote.SOCKET_ENV] = zygote.path
@@ -461,11 +464,13 @@ def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
 
 
 REHEARSE_SHARE = 4
+STOP_JOIN_SECONDS = 1.0
+"""How long a stopped render waits for its warm-up thread (a daemon) before it returns."""
 """A book is rehearsed (`rapnb.build.book.rehearse`) while the workers run if at most one part
 in REHEARSE_SHARE is being rendered again: the unchanged parts are then laid out already."""
 
 
-def _warm_up_final_steps(renderer: _Renderer, pdf: bool) -> threading.Thread:
+def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> threading.Thread:
     """Start, in a thread of the render process, the part of the final steps (the books, the
     index page) that does not depend on the outputs, and the part that depends on one notebook
     at a time: imports and reads that would otherwise wait until the last notebook is in, and
@@ -483,10 +488,10 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool) -> threading.Thread:
             site.warm_up(data_dir)
             if pdf:
                 book.warm_up()
-        if not pdf:
-            return
-        with contextlib.suppress(Exception):  # parts kept from an earlier render
-            for lang in renderer.languages:
+        for lang in renderer.languages if pdf else []:  # parts kept from an earlier render
+            if flag.signum is not None:
+                break
+            with contextlib.suppress(Exception):
                 parts = book.book_notebooks(sheets(data_dir), lang)
                 for _, rel in parts:
                     if (renderer.out / rel).is_file():
@@ -495,7 +500,8 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool) -> threading.Thread:
                     book.rehearse(renderer.out, sheets(data_dir), lang, renderer.book_parts,
                                   str(renderer.rendered_from["data_sha256"]))
         while (path := renderer.book_queue.get()) is not None:
-            renderer.book_parts.prepare(path)
+            if pdf and flag.signum is None:
+                renderer.book_parts.prepare(path)
 
     thread = threading.Thread(target=warm, name="rapnb-warm-up", daemon=True)
     thread.start()

@@ -64,11 +64,21 @@ def _stamps(name: str, folder: Path) -> Stamps:
     return tuple((table, file_stamp(folder / f"{table}.csv")) for table in _closure(name))
 
 
+def _record_reads(name: str, folder: Path, where: reads.Selector = None) -> None:
+    """Record the read of table `name` (the rows `where` selects) and of every table its
+    foreign keys reference (read whole to check them), on every call: what a process records
+    does not depend on what its caches already hold (a kernel forked from a process that has
+    read the tables records what a new one would)."""
+    reads.record(folder / f"{name}.csv", where)
+    for table in _closure(name)[1:]:
+        reads.record(folder / f"{table}.csv")
+
+
 def table_columns(name: str, data_dir: DataDir = None) -> dict[str, list[Any]]:
     """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated, as
     typed Python columns in schema order (no pandas)."""
     folder = as_context(data_dir).data_dir
-    reads.record(folder / f"{name}.csv")
+    _record_reads(name, folder)
     return {field: list(values)
             for field, values in _columns(name, str(folder), _stamps(name, folder)).items()}
 
@@ -77,7 +87,7 @@ def load_table(name: str, data_dir: DataDir = None, sheet_id: str | None = None)
     """Table `name` from `data_dir` (or $RAPNB_DATA_DIR, or the bundled data), validated; only
     the rows of sheet `sheet_id` if given (a table with a `sheet_id` column)."""
     folder = as_context(data_dir).data_dir
-    reads.record(folder / f"{name}.csv", None if sheet_id is None else {"sheet_id": sheet_id})
+    _record_reads(name, folder, None if sheet_id is None else {"sheet_id": sheet_id})
     frame = _load(name, str(folder), _stamps(name, folder))
     if sheet_id is None:
         return frame.copy()

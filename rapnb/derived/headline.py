@@ -13,7 +13,7 @@ def plan_headline_numbers(ctx: Where = None) -> dict[str, int]:
     implementing offices, sheets, outcomes (evaluation left out) and framework activities.
 
     Plain Python over the validated columns (no pandas): the site's index page uses it too,
-    in the render process, which never imports pandas."""
+    in the render process."""
     ctx = as_context(ctx)
 
     def table(name: str) -> dict[str, list[Any]]:

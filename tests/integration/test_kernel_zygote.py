@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,7 @@ def _own_zygote(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv(SOCKET_ENV, raising=False)
     yield
     close_shared_zygote()
+    kernel_zygote._UNAVAILABLE.clear()
 
 
 @pytest.fixture
@@ -134,7 +136,7 @@ def test_exit_status_is_reported_and_close_kills_running_kernels(
     zygote.close()
     assert zygote.proc.returncode == 0 and not zygote.folder.exists()
     assert _wait_until(lambda: not alive(slow))
-    assert client.poll(slow) == -signal.SIGKILL  # its zygote has gone: it has ended
+    assert client.poll(slow) == -signal.SIGKILL and client.gone  # its zygote has gone
     client.close()
 
 
@@ -158,7 +160,7 @@ def test_a_kernel_does_not_outlive_its_zygote(tmp_path: Path, zygote: ZygoteProc
     os.kill(zygote.proc.pid, signal.SIGKILL)
     zygote.proc.wait(timeout=10)
     assert _wait_until(lambda: not alive(kernel))
-    assert client.poll(kernel) == -signal.SIGKILL
+    assert client.poll(kernel) == -signal.SIGKILL and client.gone
     client.close()
 
 
@@ -179,6 +181,23 @@ def test_a_zygote_refuses_what_it_cannot_fork(tmp_path: Path, zygote: ZygoteProc
     client = ZygoteClient(zygote.path)
     with pytest.raises(RuntimeError, match="not an ipykernel command line"):
         client.fork(["sleep", "60"], dict(os.environ), str(tmp_path))
+    raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    raw.connect(zygote.path)
+    env = dict(os.environ)
+    requests = [{"argv": ["sleep", "60"], "env": env, "cwd": str(tmp_path)},
+                {"argv": ["/usr/bin/python3", "-m", "ipykernel_launcher"], "env": env,
+                 "cwd": str(tmp_path)},
+                {"argv": KERNEL, "env": {**env, "PYTHONHASHSEED": "12345"},
+                 "cwd": str(tmp_path)}]
+    for request in requests:
+        raw.sendall((json.dumps(request) + "\n").encode())
+    raw.sendall(b"not json\n")
+    answers = raw.makefile("rb")
+    errors = [json.loads(answers.readline())["error"] for _ in range(4)]
+    assert ["not an ipykernel command line" in errors[0], "another interpreter" in errors[1],
+            "PYTHONHASHSEED" in errors[2], "not a JSON request" in errors[3]] == [True] * 4
+    assert client.poll(_kernel(client, tmp_path, "k.json")) is None  # it still serves
+    raw.close()
     client.close()
     with pytest.raises(RuntimeError, match="no kernel zygote at"):
         ZygoteClient(str(tmp_path / "no.sock"))
@@ -192,16 +211,21 @@ def test_workers_of_a_render_share_its_zygote(tmp_path: Path, zygote: ZygoteProc
     assert _printed(execute_notebook(probe, {}, tmp_path)) == [str(zygote.proc.pid)]
 
 
-def test_the_reads_log_of_a_task_is_the_kernels_not_the_zygotes(
+def test_a_forked_kernel_records_the_reads_a_launched_one_does(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The zygote reads the tables before any kernel does; the kernel still records them."""
-    log = tmp_path / "reads.jsonl"
-    monkeypatch.setenv(FORK_ENV, "1")
-    monkeypatch.setenv("RAPNB_READS_LOG", str(log))
+    """The zygote has read the tables before any kernel: a kernel forked from it still
+    records every file, the tables its foreign keys reference too, as a new process would."""
     probe = _notebook(tmp_path, "import rapnb\nrapnb.load_table('offices')")
-    execute_notebook(probe, {}, tmp_path)
-    reads = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [Path(r["path"]).name for r in reads] == ["offices.csv"]
+    logged = {}
+    for fork in ("1", "0"):
+        log = tmp_path / f"reads-{fork}.jsonl"
+        monkeypatch.setenv(FORK_ENV, fork)
+        monkeypatch.setenv("RAPNB_READS_LOG", str(log))
+        execute_notebook(probe, {}, tmp_path)
+        logged[fork] = sorted(Path(json.loads(line)["path"]).name
+                              for line in log.read_text().splitlines())
+    assert logged["1"] == logged["0"]
+    assert "offices.csv" in logged["1"] and "sheets.csv" in logged["1"]
 
 
 def test_without_a_zygote_the_kernel_is_launched_as_usual(

@@ -131,3 +131,18 @@ def test_boundaries_same_size_and_mtime(tmp_path: Path) -> None:
     _rewrite_in_place(path, b'"Aruba"', b'"Arubb"')
     assert list(boundaries(tmp_path)["name"]) == ["Arubb"]
     assert boundaries_key(tmp_path) != key
+
+
+def test_reads_are_recorded_whatever_the_cache_holds(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table read from a warm cache records the same files as a first read: itself and the
+    tables its foreign keys reference (what a kernel forked from a warm process relies on)."""
+    from rapnb.datasets import reads
+
+    store.load_table("offices")  # the cache is warm before the log is set
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(reads.READS_LOG_ENV, str(log))
+    monkeypatch.setattr(reads, "_seen", set())
+    store.load_table("offices")
+    names = {Path(r["path"]).name for r in reads.read_log(log)}  # type: ignore[arg-type]
+    assert names == {"offices.csv", "sheets.csv"}
