@@ -74,11 +74,18 @@ def rehearse(out: Path, sheets: list[str], lang: str, prepared: PreparedParts,
     parts = book_notebooks(sheets, lang)
     if not all((out / rel).is_file() for _, rel in parts):
         return False
-    made = {name: prepared.get((out / rel).read_bytes()) for name, rel in parts}
-    blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
-    book_pdf(made[f"{lang}/{OVERVIEW}"][0], [(s, made[f"{lang}/{s}"][0]) for s in sheets],
-             data_sha256, lambda nb: blocks[id(nb)])
+    _typeset({name: (out / rel).read_bytes() for name, rel in parts}, sheets, lang,
+             data_sha256, prepared)
     return True
+
+
+def _typeset(texts: dict[str, bytes], sheets: list[str], lang: str, data_sha256: str,
+             prepared: PreparedParts) -> bytes:
+    """The book's PDF from the bytes of each part's notebook file, by part name."""
+    made = {name: prepared.get(text) for name, text in texts.items()}
+    blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
+    return book_pdf(made[f"{lang}/{OVERVIEW}"][0], [(s, made[f"{lang}/{s}"][0]) for s in sheets],
+                    data_sha256, lambda nb: blocks[id(nb)])
 
 
 def book_name(lang: str) -> str:
@@ -90,7 +97,7 @@ def book_notebooks(sheets: list[str], lang: str = "en") -> list[tuple[str, str]]
     """`(job name, executed notebook path in the output folder)` of each part of the book of
     `lang`."""
     jobs = [overview_job(lang=lang), *(sheet_job(sheet, lang=lang) for sheet in sheets)]
-    return [(job.name, f"{job.folder}/{job.file_stem}.ipynb") for job in jobs]
+    return [(job.name, job.executed_notebook) for job in jobs]
 
 
 def missing_notebooks(out: Path, parts: list[tuple[str, str]],
@@ -123,16 +130,11 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
     if missing:
         return missing
     started = time.monotonic()
-    prepared = prepared or PreparedParts()
     try:
-        texts = {rel: (out / rel).read_bytes() for _, rel in parts}
-        sources = {rel: hashlib.sha256(text).hexdigest() for rel, text in texts.items()}
-        made = {name: prepared.get(texts[rel]) for name, rel in parts}
-        notebooks = {name: nb for name, (nb, _) in made.items()}
-        blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
-        data = book_pdf(notebooks[f"{lang}/{OVERVIEW}"],
-                        [(s, notebooks[f"{lang}/{s}"]) for s in sheets],
-                        rendered_from["data_sha256"], lambda nb: blocks[id(nb)])
+        texts = {name: (out / rel).read_bytes() for name, rel in parts}
+        sources = {rel: hashlib.sha256(texts[name]).hexdigest() for name, rel in parts}
+        data = _typeset(texts, sheets, lang, rendered_from["data_sha256"],
+                        prepared or PreparedParts())
         target = out / book_name(lang)
         atomic_write_bytes(work / BOOK_NAME, data)
         target.parent.mkdir(parents=True, exist_ok=True)

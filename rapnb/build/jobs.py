@@ -49,6 +49,11 @@ class Job:
         """The name of its files (`<stem>.ipynb`, `<stem>.html`)."""
         return self.stem or self.name.rsplit("/", 1)[-1]
 
+    @property
+    def executed_notebook(self) -> str:
+        """Where its executed notebook is, relative to the output folder."""
+        return f"{self.folder}/{self.file_stem}.ipynb"
+
 
 @dataclass
 class Result:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb.build.messages import WORKER_TMP_PREFIX
+from rapnb.build.procs import set_parent_death_signal, set_process_name
 from rapnb.datasets.reads import READS_LOG_ENV
 
 FORK_ENV = "RAPNB_FORK_KERNELS"
@@ -123,10 +124,6 @@ class ZygoteProcess:
                 self.close()
                 raise ZygoteError("kernel zygote did not start: "
                                   f"{ready.strip() or 'no answer'}")
-
-    def alive(self) -> bool:
-        """Whether the zygote process is still running."""
-        return self.proc.poll() is None
 
     def close(self) -> None:
         """Stop the zygote (it kills every kernel still running) and wait for it."""
@@ -278,28 +275,9 @@ def close_shared_zygote() -> None:
 # The zygote process itself -------------------------------------------------------------------
 
 
-def _set_parent_death_signal(signum: int) -> None:
-    """Ask Linux to send `signum` to this process when its parent dies (best effort)."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
-
-
-def _set_process_name(name: str) -> None:
-    """Name this process in `ps` and /proc/PID/comm (Linux; best effort): a forked kernel's
-    command line is still its zygote's."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
-
-
 def _preload() -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
     kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
-    from pathlib import Path
-
     from rapnb.present.display import skip_slow_optional_imports
 
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
@@ -370,10 +348,10 @@ def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequenc
     for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    _set_parent_death_signal(signal.SIGKILL)
+    set_parent_death_signal(signal.SIGKILL)
     if os.getppid() != zygote:  # the zygote died before the request above took effect
         return 128 + signal.SIGKILL
-    _set_process_name(KERNEL_PROCESS_NAME)
+    set_process_name(KERNEL_PROCESS_NAME)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -528,7 +506,7 @@ def _serve(parent_pid: int, listen_fd: int) -> int:
     """The zygote's life: preload, then serve (see zygote_main)."""
     ready = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints of imported modules go to the zygote's stderr
-    _set_parent_death_signal(signal.SIGTERM)
+    set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent_pid:
         return 128 + signal.SIGTERM
     stopping: list[int] = []

@@ -56,3 +56,21 @@ def exit_now(status: int) -> None:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(status)
+
+
+def set_parent_death_signal(signum: int) -> None:
+    """Ask Linux to send `signum` to this process when the thread that started it ends
+    (PR_SET_PDEATHSIG; best effort, nothing elsewhere)."""
+    _prctl(1, signum)
+
+
+def set_process_name(name: str) -> None:
+    """Name this process in `ps` and /proc/PID/comm (PR_SET_NAME, 15 bytes; best effort)."""
+    _prctl(15, name.encode()[:15])
+
+
+def _prctl(option: int, argument: int | bytes) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(option, argument, 0, 0, 0)

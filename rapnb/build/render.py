@@ -299,7 +299,7 @@ class _Renderer:
         self.entries[result.name] = entry
         self.write_manifest()
         if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
-            self.book_queue.put(self.out / f"{job.folder}/{job.file_stem}.ipynb")
+            self.book_queue.put(self.out / job.executed_notebook)
         return result
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
@@ -464,10 +464,10 @@ def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
 
 
 REHEARSE_SHARE = 4
-STOP_JOIN_SECONDS = 1.0
-"""How long a stopped render waits for its warm-up thread (a daemon) before it returns."""
 """A book is rehearsed (`rapnb.build.book.rehearse`) while the workers run if at most one part
 in REHEARSE_SHARE is being rendered again: the unchanged parts are then laid out already."""
+STOP_JOIN_SECONDS = 1.0
+"""How long a stopped render waits for its warm-up thread (a daemon) before it returns."""
 
 
 def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> threading.Thread:
@@ -492,12 +492,13 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
             if flag.signum is not None:
                 break
             with contextlib.suppress(Exception):
-                parts = book.book_notebooks(sheets(data_dir), lang)
+                listed = sheets(data_dir)
+                parts = book.book_notebooks(listed, lang)
                 for _, rel in parts:
                     if (renderer.out / rel).is_file():
                         renderer.book_parts.prepare(renderer.out / rel)
                 if sum(name in pending for name, _ in parts) <= len(parts) // REHEARSE_SHARE:
-                    book.rehearse(renderer.out, sheets(data_dir), lang, renderer.book_parts,
+                    book.rehearse(renderer.out, listed, lang, renderer.book_parts,
                                   str(renderer.rendered_from["data_sha256"]))
         while (path := renderer.book_queue.get()) is not None:
             if pdf and flag.signum is None:

@@ -36,7 +36,7 @@ from rapnb.build.messages import (
     outcome_to_json,
     read_task,
 )
-from rapnb.build.procs import child_pids, exit_now, kill_processes
+from rapnb.build.procs import child_pids, exit_now, kill_processes, set_parent_death_signal
 from rapnb.datasets.reads import READS_LOG_ENV, read_log
 
 FAILED_DIR = "failed"
@@ -55,10 +55,7 @@ def _raise_stopped(signum: int, frame: object) -> None:
 
 def _die_with_parent(parent_pid: int) -> None:
     """Ask Linux to SIGTERM this worker if the render process dies (best effort)."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent_pid:
         raise Stopped(signal.SIGTERM)
 
