@@ -11,6 +11,14 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 A4_PT = (595.28, 841.89)
+HOSTILE_MARKUP = (
+    '#import "x": *',
+    '#read("/etc/passwd")',
+    "\\input{/etc/passwd}",
+    "<script>alert(1)</script>",
+    "$x$ *bold* _it_ [link](x) @ref <label>",
+)
+"""Text that Typst, LaTeX, HTML or Markdown would take as markup: a PDF must show it as text."""
 
 
 def reader(pdf: bytes | Path) -> PdfReader:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from pdf_inspect import (
     A4_PT,
+    HOSTILE_MARKUP,
     flat_text,
     fonts,
     is_embedded,
@@ -139,11 +140,7 @@ def test_no_pdf_and_a_partial_render(tmp_path: Path) -> None:
 
 
 HOSTILE = [
-    '#import "x": *',
-    '#read("/etc/passwd")',
-    "\\input{/etc/passwd}",
-    "<script>alert(1)</script>",
-    "$x$ *bold* _it_ [link](x) @ref <label>",
+    *HOSTILE_MARKUP,
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pdf_inspect import (
     A4_PT,
+    HOSTILE_MARKUP,
     catalog,
     flat_text,
     fonts,
@@ -26,11 +27,7 @@ from rapnb.present.display import VEGALITE_MIME
 from rapnb.present.formatting import bullets, escape
 
 HOSTILE = [
-    '#import "x": *',
-    '#read("/etc/passwd")',
-    "\\input{/etc/passwd}",
-    "<script>alert(1)</script>",
-    "$x$ *bold* _it_ [link](x) @ref <label>",
+    *HOSTILE_MARKUP,
     '#set page(paper: "a5") ]) } #panic("owned")',
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pdf_inspect import HOSTILE_MARKUP
 
 from rapnb.build.pdf_markdown import parse_blocks, parse_inline, plain_text
 from rapnb.present.formatting import bullets, escape
@@ -49,11 +50,7 @@ def test_character_references_and_backslash_escapes() -> None:
 
 
 HOSTILE = [
-    '#import "x": *',
-    '#read("/etc/passwd")',
-    "\\input{/etc/passwd}",
-    "<script>alert(1)</script>",
-    "$x$ *bold* _it_ [link](x) @ref <label>",
+    *HOSTILE_MARKUP,
     "- 1. # not a heading | ~~no strike~~ ` tick",
     "=cmd|calc &amp; &#x27;",
 ]
