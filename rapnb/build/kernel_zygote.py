@@ -49,6 +49,11 @@ PRELOADED = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.debugger",
+    "IPython.core.completerlib",  # these five: imported by each kernel as it starts
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "faulthandler",
+    "tornado.platform.asyncio",
     "rapnb.present.report",
     "rapnb.present.charts",
     "rapnb.present.maps",
@@ -57,7 +62,7 @@ PRELOADED = (
     "pandas",
     "vl_convert",
 )
-"""What the zygote imports before forking: the kernel (its debugger too, which every kernel
+"""What the zygote imports before forking: the kernel (its debugger and what else every kernel
 imports when it starts), then what the notebooks' first cell and their charts and maps import
 (the benchmark's floor notebook imports the same). One that cannot be imported is left for
 the kernel to import, or to fail on, as it would."""
@@ -305,10 +310,31 @@ def _warm_caches() -> None:
 
     for lang in LANGUAGES:
         translations(lang)
+    with contextlib.suppress(Exception):  # best effort: a kernel fills them as it would
+        _warm_libraries(LANGUAGES)
     with contextlib.suppress(Exception):
         for name in table_names():
             load_table(name)
         boundaries()
+
+
+def _warm_libraries(languages: Sequence[str]) -> None:
+    """Fill the caches that libraries fill on first use in every kernel (none of rapnb's
+    data): CLDR's locale data for numbers, percentages and territory names, and Altair's
+    schema lookups with the narwhals modules a first chart imports (about 40 ms a kernel)."""
+    import pandas as pd
+
+    from rapnb.present import i18n
+    from rapnb.present.altair_private import spec_without_validation
+
+    for lang in languages:
+        i18n.number(1234.5, lang, 1), i18n.percent(12.5, lang), i18n.territory_name("CO", lang)
+    import altair as alt
+
+    frame = pd.DataFrame({"office": ["Lima", "Quito"], "usd": [1.5, 2.0]})
+    spec_without_validation(alt.Chart(frame, title="Warm-up").mark_bar().encode(
+        x=alt.X("office:N", title="Office"), y="usd:Q", color="office:N"))
+    frame.to_string(), frame.to_dict("records")
 
 
 class _KernelShellStandIn:

@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,8 @@ class _Renderer:
         self.languages: list[str] = []
         self.book_parts = PreparedParts()
         self.book_queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self.rehearsed = threading.Event()
+        """Set once the final steps' warm-up has no more Typst work to do before the books."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -417,18 +419,28 @@ def render(
             try:
                 zygote = _start_zygote(renderer)
                 with _signals_to(flag):
-                    # The tables come last: a short task that fills the wait for the last one.
+                    # The tables come last: a short task that fills the wait for the last
+                    # notebook, and during which the books are typeset (`books`).
                     tasks = [renderer.task(j) for j in pending]
                     warming = _warm_up_final_steps(renderer, pdf, flag)
+                    books: list[list[Result]] = []
+
+                    def make_books(done: list[Result]) -> None:
+                        if pdf and not books:
+                            renderer.rehearsed.wait()  # no two Typst compilations at once
+                            made = [*results, *done]
+                            books.append([book for lang in renderer.languages
+                                          for book in _book_step(renderer, made, lang)])
+
                     try:
-                        results += _run(renderer, tasks, flag, progress)
+                        results += _run(renderer, tasks, flag, progress, make_books)
+                        if flag.signum is None:
+                            make_books([])  # a render that had no tables task
                     finally:
                         renderer.book_queue.put(None)
                         # Stopped: no final steps, so no need to wait for their warm-up.
                         warming.join(timeout=None if flag.signum is None else STOP_JOIN_SECONDS)
-                    if pdf and flag.signum is None:
-                        for lang in renderer.languages:
-                            results += _book_step(renderer, results, lang)
+                    results += books[0] if books else []
                     # The site's index page, over everything now installed (not when stopped).
                     site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
                                   if flag.signum is None else None)
@@ -484,6 +496,15 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
     pending = set(renderer.reasons) - renderer.skipped
 
     def warm() -> None:
+        try:
+            warm_books()
+        finally:
+            renderer.rehearsed.set()
+        while (path := renderer.book_queue.get()) is not None:
+            if pdf and flag.signum is None:
+                renderer.book_parts.prepare(path)
+
+    def warm_books() -> None:
         with contextlib.suppress(Exception):
             site.warm_up(data_dir)
             if pdf:
@@ -500,9 +521,6 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
                 if sum(name in pending for name, _ in parts) <= len(parts) // REHEARSE_SHARE:
                     book.rehearse(renderer.out, listed, lang, renderer.book_parts,
                                   str(renderer.rendered_from["data_sha256"]))
-        while (path := renderer.book_queue.get()) is not None:
-            if pdf and flag.signum is None:
-                renderer.book_parts.prepare(path)
 
     thread = threading.Thread(target=warm, name="rapnb-warm-up", daemon=True)
     thread.start()
@@ -528,7 +546,11 @@ def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Re
     return [result]
 
 
-def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool) -> list[Result]:
+def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool,
+         notebooks_done: Callable[[list[Result]], None] | None = None) -> list[Result]:
+    """Run `tasks` on the workers; return their results. Once every notebook is in and only
+    the tables are left, running or pending, `notebooks_done` is called (once, not when the
+    render is stopped) with the results so far, while the tables task runs."""
     pending, results = deque(tasks), []
     workers: list[WorkerProcess] = []
     started: list[WorkerProcess] = []
@@ -555,6 +577,10 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                         worker.assign(pending.popleft())
                     else:
                         worker.close()
+            if notebooks_done is not None and flag.signum is None and not any(
+                    isinstance(t, NotebookTask) for t in [*pending, *(w.task for w in workers)]):
+                notebooks_done(results)  # the tables task, if any, runs meanwhile
+                notebooks_done = None
             bar.set_postfix_str(", ".join(w.task.name for w in workers if w.task)[:60],
                                 refresh=False)
             time.sleep(POLL_SECONDS)

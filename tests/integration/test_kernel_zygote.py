@@ -97,6 +97,25 @@ def test_a_forked_kernel_gives_the_outputs_of_a_launched_one(
     assert texts["1"] == texts["0"]
 
 
+def test_a_forked_kernels_first_chart_and_numbers_import_nothing_new(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each kernel would import on first use (Altair's DataFrame support, CLDR's number
+    formats, what the kernel imports as it starts) is imported by the zygote already."""
+    monkeypatch.setenv(FORK_ENV, "1")
+    probe = _notebook(tmp_path, "import sys\nbefore = set(sys.modules)",
+                      "import pandas as pd, altair as alt\n"
+                      "from rapnb.present import i18n\n"
+                      "from rapnb.present.altair_private import spec_without_validation\n"
+                      "frame = pd.DataFrame({'office': ['Lima'], 'usd': [3.5]})\n"
+                      "spec = spec_without_validation(alt.Chart(frame).mark_bar().encode(\n"
+                      "    x='office:N', y='usd:Q'))\n"
+                      "print(list(spec['datasets'].values()), i18n.number(1234.5, 'es', 1),"
+                      " i18n.percent(41.5, 'es'))",
+                      "print(sorted(set(sys.modules) - before))")
+    printed = _printed(execute_notebook(probe, {}, tmp_path))
+    assert printed == ["[[{'office': 'Lima', 'usd': 3.5}]] 1.234,5 41,5\xa0%", "[]"]
+
+
 def test_forked_kernels_are_new_processes_of_the_zygote(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FORK_ENV, "1")

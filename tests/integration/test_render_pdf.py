@@ -8,7 +8,9 @@ import csv
 import hashlib
 import html
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +124,43 @@ def test_a_second_render_gives_the_same_bytes(full: dict[str, Any]) -> None:
     assert set(before) == {BOOK, "en/sheets/colombia/colombia.pdf"}
     for rel, data in before.items():
         assert (out / rel).read_bytes() == data, rel
+
+
+TABLES_AFTER_THE_BOOK = """
+import os, sys, time
+from rapnb.build import worker
+make_tables = worker.make_tables
+def make_tables_once_the_book_is_new(task, work):
+    deadline = time.monotonic() + {wait}
+    while os.stat({book!r}).st_mtime_ns == {before}:
+        if time.monotonic() > deadline:
+            sys.exit("no new book while the tables task ran")
+        time.sleep(0.05)
+    return make_tables(task, work)
+worker.make_tables = make_tables_once_the_book_is_new
+sys.exit(worker.worker_main(sys.argv[1:]))
+"""
+"""A worker whose tables task waits for the book to be made again (and fails after `wait` s)."""
+
+
+def test_the_book_is_typeset_while_the_tables_task_runs(
+        full: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once every notebook is in, the book does not wait for the tables: here the tables task
+    itself waits for the new book, on the one worker, and fails if none comes."""
+    from rapnb.build import pool, render, report_jobs
+
+    out = tmp_path / "out"
+    shutil.copytree(full["out"], out)
+    book = out / BOOK
+    before = book.stat().st_mtime_ns
+    code = TABLES_AFTER_THE_BOOK.format(wait=30, book=str(book), before=before)
+    monkeypatch.setattr(pool, "worker_command", lambda: [sys.executable, "-c", code,
+                                                          str(os.getpid())])
+    report = render(report_jobs(["colombia"], overview=False, langs=["en"]), out, workers=1,
+                    force=True, progress=False)
+    assert report.exit_code == 0, report.results
+    assert [r.name for r in report.results if r.rendered] == ["tables", "en/colombia", "en/book"]
+    assert book.stat().st_mtime_ns != before
 
 
 def test_no_pdf_and_a_partial_render(tmp_path: Path) -> None:
