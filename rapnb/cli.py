@@ -19,7 +19,7 @@ RENDER_HELP = """\
 Render the regional overview and the country/subregional sheets with papermill (each on a
 fresh kernel, run by --jobs worker processes), export each to HTML (no scripts, no network)
 and its charts to SVG and PNG, and write rap_tables.xlsx, hxl/*.csv, hdx_dataset.json,
-rap_datapackage.zip and manifest.json.
+rap_datapackage.zip (one more worker, at low priority, beside the notebooks) and manifest.json.
 
 Which notebooks: with neither --sheet nor --overview, the overview and all 15 sheets. Otherwise
 only the ones named: `--sheet colombia` renders that sheet alone, `--sheet colombia --overview`

@@ -66,17 +66,28 @@ class PreparedParts:
 
 
 def rehearse(out: Path, sheets: list[str], lang: str, prepared: PreparedParts,
-             data_sha256: str) -> bool:
+             data_sha256: str, stand_in: bool = False) -> bool:
     """Typeset the book of `lang` from the notebooks in `out` now, from the data `data_sha256`
     names (as the book step will), and throw it away: Typst keeps what it laid out, so the
     book step after a render that changed a few of its parts lays out only those (about 0.1 s
-    rather than 0.8 s). False if a part is missing."""
+    rather than 0.8 s). With `stand_in`, one sheet whose notebook is not there yet is laid
+    out as another sheet in its place (the book step then lays out that one anew). False if a
+    part is missing (and not stood in for)."""
     parts = book_notebooks(sheets, lang)
-    if not all((out / rel).is_file() for _, rel in parts):
+    texts = {name: (out / rel).read_bytes() for name, rel in parts if (out / rel).is_file()}
+    missing = [name for name, _ in parts if name not in texts]
+    overview = f"{lang}/{OVERVIEW}"
+    if missing and not (stand_in and len(missing) == 1 and overview not in missing
+                        and len(texts) > 1):
         return False
-    _typeset({name: (out / rel).read_bytes() for name, rel in parts}, sheets, lang,
-             data_sha256, prepared)
+    for name in missing:
+        texts[name] = next(text for part, text in texts.items() if part != overview)
+    _typeset(texts, sheets, lang, data_sha256, prepared)
     return True
+
+
+_TYPESETTING = threading.Lock()
+"""Held while Typst compiles a book: one at a time (the render's warm-up thread rehearses)."""
 
 
 def _typeset(texts: dict[str, bytes], sheets: list[str], lang: str, data_sha256: str,
@@ -84,8 +95,10 @@ def _typeset(texts: dict[str, bytes], sheets: list[str], lang: str, data_sha256:
     """The book's PDF from the bytes of each part's notebook file, by part name."""
     made = {name: prepared.get(text) for name, text in texts.items()}
     blocks = {id(nb): part_blocks for nb, part_blocks in made.values()}
-    return book_pdf(made[f"{lang}/{OVERVIEW}"][0], [(s, made[f"{lang}/{s}"][0]) for s in sheets],
-                    data_sha256, lambda nb: blocks[id(nb)])
+    with _TYPESETTING:
+        return book_pdf(made[f"{lang}/{OVERVIEW}"][0],
+                        [(s, made[f"{lang}/{s}"][0]) for s in sheets], data_sha256,
+                        lambda nb: blocks[id(nb)])
 
 
 def book_name(lang: str) -> str:

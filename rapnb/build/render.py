@@ -53,7 +53,7 @@ from rapnb.build.pool import (
     sweep_stale_tmpdirs,
     terminate,
 )
-from rapnb.build.worker import FAILED_DIR
+from rapnb.build.worker import FAILED_DIR, NICENESS_ENV
 from rapnb.context import LANGUAGES
 from rapnb.datasets.reads import READS_LOG_ENV
 from rapnb.paths import DATA_DIR_ENV
@@ -419,8 +419,8 @@ def render(
             try:
                 zygote = _start_zygote(renderer)
                 with _signals_to(flag):
-                    # The tables come last: a short task that fills the wait for the last
-                    # notebook, and during which the books are typeset (`books`).
+                    # The tables are written beside the notebooks, the books once these
+                    # are in (`books`).
                     tasks = [renderer.task(j) for j in pending]
                     warming = _warm_up_final_steps(renderer, pdf, flag)
                     books: list[list[Result]] = []
@@ -500,9 +500,23 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
             warm_books()
         finally:
             renderer.rehearsed.set()
+        waiting: dict[str, set[str]] = {}
+        with contextlib.suppress(Exception):
+            listed = sheets(data_dir)
+            parts = {lang: book.book_notebooks(listed, lang) for lang in renderer.languages}
+            waiting = {lang: {rel for name, rel in lang_parts if name in pending}
+                       for lang, lang_parts in parts.items()}
         while (path := renderer.book_queue.get()) is not None:
             if pdf and flag.signum is None:
                 renderer.book_parts.prepare(path)
+                for lang, rels in waiting.items():
+                    if len(rels) == 2 and path.relative_to(renderer.out).as_posix() in rels:
+                        # One part to come: rehearse with a stand-in while it is made.
+                        with contextlib.suppress(Exception):
+                            book.rehearse(renderer.out, listed, lang, renderer.book_parts,
+                                          str(renderer.rendered_from["data_sha256"]),
+                                          stand_in=True)
+                    rels.discard(path.relative_to(renderer.out).as_posix())
 
     def warm_books() -> None:
         with contextlib.suppress(Exception):
@@ -546,54 +560,78 @@ def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Re
     return [result]
 
 
+BACKGROUND_NICENESS = 19
+"""The niceness of the worker that writes the tables: it runs on what the notebooks leave of
+the CPU (the gaps while a kernel starts, or a worker waits for one) and finishes at full speed
+once they are done."""
+
+
+@dataclass
+class _Lane:
+    """Tasks and the workers that take them: at most `size` at once, started with `env`."""
+
+    pending: deque[Task]
+    size: int
+    env: dict[str, str]
+    workers: list[WorkerProcess]
+
+
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool,
          notebooks_done: Callable[[list[Result]], None] | None = None) -> list[Result]:
-    """Run `tasks` on the workers; return their results. Once every notebook is in and only
-    the tables are left, running or pending, `notebooks_done` is called (once, not when the
-    render is stopped) with the results so far, while the tables task runs."""
-    pending, results = deque(tasks), []
-    workers: list[WorkerProcess] = []
+    """Run `tasks`: the notebooks on `renderer.workers` workers, the tables beside them on one
+    low-priority worker (BACKGROUND_NICENESS); return their results. Once every notebook is in,
+    `notebooks_done` is called (once, not when the render is stopped) with the results so far,
+    while the tables, if not done yet, are written."""
+    notebooks = _Lane(deque(t for t in tasks if isinstance(t, NotebookTask)), renderer.workers,
+                      renderer.env, [])
+    tables = _Lane(deque(t for t in tasks if not isinstance(t, NotebookTask)), 1,
+                   {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [])
+    lanes, results = (notebooks, tables), []
     started: list[WorkerProcess] = []
     bar = _progress(len(tasks), progress)
     try:
-        while (pending or any(w.task for w in workers)) and flag.signum is None:
-            for worker in [w for w in workers if w.task is not None and w.done()]:
+        while any(lane.pending or any(w.task for w in lane.workers) for lane in lanes) and (
+                flag.signum is None):
+            for worker in [w for lane in lanes for w in lane.workers
+                           if w.task is not None and w.done()]:
                 result = renderer.finish(worker)
                 results.append(result)
                 if not result.ok:
                     bar.write(f"FAILED {result.name}: {result.error}", file=sys.stderr)
                 bar.update(1)
-            for worker in [w for w in workers if w.task is None and w.proc.poll() is not None]:
-                workers.remove(worker)  # died between tasks: replaced below if still needed
-            busy = sum(w.task is not None for w in workers)
-            while len(workers) < min(renderer.workers, busy + len(pending)):
-                assert renderer.work is not None
-                folder = renderer.work / f"_worker-{len(started) + 1}"
-                started.append(start_worker(folder, renderer.env))
-                workers.append(started[-1])
-            for worker in workers:
-                if worker.task is None:
-                    if pending:
-                        worker.assign(pending.popleft())
-                    else:
-                        worker.close()
-            if notebooks_done is not None and flag.signum is None and not any(
-                    isinstance(t, NotebookTask) for t in [*pending, *(w.task for w in workers)]):
-                notebooks_done(results)  # the tables task, if any, runs meanwhile
+            for lane in lanes:
+                for worker in [w for w in lane.workers
+                               if w.task is None and w.proc.poll() is not None]:
+                    lane.workers.remove(worker)  # died between tasks: replaced if still needed
+                busy = sum(w.task is not None for w in lane.workers)
+                while len(lane.workers) < min(lane.size, busy + len(lane.pending)):
+                    assert renderer.work is not None
+                    folder = renderer.work / f"_worker-{len(started) + 1}"
+                    started.append(start_worker(folder, lane.env))
+                    lane.workers.append(started[-1])
+                for worker in lane.workers:
+                    if worker.task is None:
+                        if lane.pending:
+                            worker.assign(lane.pending.popleft())
+                        else:
+                            worker.close()
+            if notebooks_done is not None and flag.signum is None and not (
+                    notebooks.pending or any(w.task for w in notebooks.workers)):
+                notebooks_done(results)
                 notebooks_done = None
-            bar.set_postfix_str(", ".join(w.task.name for w in workers if w.task)[:60],
-                                refresh=False)
+            bar.set_postfix_str(", ".join(w.task.name for lane in lanes for w in lane.workers
+                                          if w.task)[:60], refresh=False)
             time.sleep(POLL_SECONDS)
-        if flag.signum is not None and any(w.proc.poll() is None for w in workers):
+        if flag.signum is not None and any(w.proc.poll() is None for w in started):
             bar.write(f"rapnb render: stopping ({signal.Signals(flag.signum).name}), "
                       "shutting kernels down", file=sys.stderr)
-            terminate(workers)
+            terminate(started)
         else:
-            shut_down(workers)
+            shut_down(started)
     finally:
         bar.close()
-        if any(w.proc.poll() is None for w in workers):  # an unexpected error in this loop
-            terminate(workers, grace=5.0)
+        if any(w.proc.poll() is None for w in started):  # an unexpected error in this loop
+            terminate(started, grace=5.0)
         for worker in started:
             shutil.rmtree(worker.tmp, ignore_errors=True)
     return results

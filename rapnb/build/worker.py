@@ -42,6 +42,8 @@ from rapnb.datasets.reads import READS_LOG_ENV, read_log
 FAILED_DIR = "failed"
 WORKER_PID_ENV = "RAPNB_WORKER_PID"
 """Set in a worker's environment (hence its kernels'): the worker's pid."""
+NICENESS_ENV = "RAPNB_WORKER_NICENESS"
+"""Set by the render process for a worker that is to run at a lower priority (`os.nice`)."""
 
 
 class Stopped(BaseException):
@@ -263,12 +265,25 @@ def run_task(spec_path: Path) -> None:
     atomic_write_text(work / RESULT_NAME, outcome_to_json(outcome))  # the parent waits for it
 
 
+def lower_priority(niceness: int) -> None:
+    """Run this process at `niceness`; and its session's too, where Linux schedules sessions
+    as groups (autogroup: a worker leads its own session, so its niceness alone would weigh
+    only against itself). Best effort."""
+    with contextlib.suppress(OSError):
+        os.nice(niceness)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(niceness))
+
+
 def worker_main(argv: Sequence[str]) -> int:
     """Entry point of a worker process: run each task whose spec path arrives on stdin, until
     stdin closes (status 0) or SIGTERM (status 143)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
     signal.signal(signal.SIGTERM, _raise_stopped)
     os.environ[WORKER_PID_ENV] = str(os.getpid())  # a kernel's parent may be its zygote
+    niceness = os.environ.pop(NICENESS_ENV, "")
+    if niceness.isdigit():
+        lower_priority(int(niceness))
     try:
         _die_with_parent(int(argv[0]))
         for line in iter(sys.stdin.readline, ""):

@@ -108,3 +108,37 @@ def test_a_rehearsal_typesets_from_the_folder_and_writes_nothing(folder) -> None
     assert "".join(parts.get(peru)[0]["cells"][0]["source"]).endswith("Text of peru.")
     (out / "en/sheets/peru/peru.ipynb").unlink()
     assert not rehearse(out, rapnb.sheets(), "en", parts, DATA)  # a part is missing: no rehearsal
+
+
+def test_one_missing_sheet_can_be_stood_in_for_and_the_book_is_the_same(folder) -> None:
+    """A rehearsal with a stand-in (another sheet's notebook) for the one sheet still to come
+    writes nothing, and the book made once that sheet is in has the bytes of one made without
+    any rehearsal. Two parts missing, or the overview, and there is no rehearsal."""
+    from rapnb.build.book import PreparedParts, rehearse
+
+    out, entries = folder
+    work, book = out.parent / "work", out / "en/regional_action_plan_2018.pdf"
+    assert not isinstance(make_book(out, work, rapnb.sheets(), entries, {"data_sha256": DATA},
+                                    {}), list)
+    expected = book.read_bytes()
+    book.unlink()
+    peru, chile = out / "en/sheets/peru/peru.ipynb", out / "en/sheets/chile/chile.ipynb"
+    overview = out / "en/regional_overview/regional_overview.ipynb"
+    kept = {path: path.read_bytes() for path in (peru, chile, overview)}
+    parts = PreparedParts()
+    peru.unlink()
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert rehearse(out, rapnb.sheets(), "en", parts, DATA, stand_in=True)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not rehearse(out, rapnb.sheets(), "en", parts, DATA)  # no stand-in unless asked
+    chile.unlink()
+    assert not rehearse(out, rapnb.sheets(), "en", parts, DATA, stand_in=True)
+    chile.write_bytes(kept[chile])
+    peru.write_bytes(kept[peru])
+    overview.unlink()
+    assert not rehearse(out, rapnb.sheets(), "en", parts, DATA, stand_in=True)
+    overview.write_bytes(kept[overview])
+    made = make_book(out, work, rapnb.sheets(), entries, {"data_sha256": DATA}, {},
+                     prepared=parts)
+    assert not isinstance(made, list) and made[0].ok
+    assert book.read_bytes() == expected
