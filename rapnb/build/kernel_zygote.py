@@ -300,9 +300,10 @@ def _preload() -> None:
 
 def _warm_caches() -> None:
     """Read what every notebook reads first: the render's tables and boundaries (validated)
-    and the compiled catalogs. Only caches that record each read on every call, hit or miss
-    (`rapnb.datasets.reads`), are filled, so a kernel's reads log stays complete. A data
-    error is left for the kernel to report."""
+    and the compiled catalogs; and fill the libraries' own first-use caches. Of rapnb's, only
+    caches that record each read on every call, hit or miss (`rapnb.datasets.reads`), are
+    filled, so a kernel's reads log stays complete. A data error is left for the kernel to
+    report."""
     from rapnb.context import LANGUAGES
     from rapnb.datasets.boundaries import boundaries
     from rapnb.datasets.store import load_table, table_names

@@ -3,13 +3,15 @@
     >>> from rapnb.build import render, report_jobs          # doctest: +SKIP
     >>> render(report_jobs(["colombia"], overview=True), "outputs").exit_code
 
-The render process schedules the jobs on `--jobs` long-lived workers (`rapnb.build.pool`,
-`rapnb.build.worker`), each task a typed message (`rapnb.build.messages`). It moves each
-finished file into place with `os.replace`, so a reader (or an interrupted render) never sees
-half a file. A notebook that fails leaves its previous outputs alone and its executed copy in
-`failed/<name>.ipynb`; a worker that dies fails only its current task and is replaced. Then
-the site's index page is written over what is installed (`rapnb.build.site`). The manifest is
-rewritten as each task's files land, and last with the index.
+The render process schedules the notebooks on `--jobs` long-lived workers (`rapnb.build.pool`,
+`rapnb.build.worker`) and the tables on one more, at a lower priority; each task is a typed
+message (`rapnb.build.messages`). It moves each finished file into place with `os.replace`, so
+a reader (or an interrupted render) never sees half a file. A notebook that fails leaves its
+previous outputs alone and its executed copy in `failed/<name>.ipynb`; a worker that dies fails
+only its current task and is replaced. Once every notebook is in, the books are typeset
+(`rapnb.build.book`); then the site's index page is written over what is installed
+(`rapnb.build.site`). The manifest is rewritten as each task's files land, and last with the
+index.
 
 On SIGINT/SIGTERM the render process sends SIGTERM to the workers, which raise, so papermill
 shuts their kernels down; a worker that does not exit in time is killed with its kernel.
@@ -191,7 +193,10 @@ class _Renderer:
         self.book_parts = PreparedParts()
         self.book_queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
         self.rehearsed = threading.Event()
-        """Set once the final steps' warm-up has no more Typst work to do before the books."""
+        """Set once the final steps' warm-up has rehearsed the books whose parts were there
+        (the book step waits for that; later Typst work is one compilation at a time)."""
+        self.books_started = threading.Event()
+        """Set when the book step begins (no rehearsal is worth starting after that)."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -420,27 +425,37 @@ def render(
                 zygote = _start_zygote(renderer)
                 with _signals_to(flag):
                     # The tables are written beside the notebooks, the books once these
-                    # are in (`books`).
+                    # are in (`make_books`, called by `_run`).
                     tasks = [renderer.task(j) for j in pending]
                     warming = _warm_up_final_steps(renderer, pdf, flag)
-                    books: list[list[Result]] = []
+                    books: list[Result] = []
+                    failures: list[Exception] = []
 
                     def make_books(done: list[Result]) -> None:
-                        if pdf and not books:
-                            renderer.rehearsed.wait()  # no two Typst compilations at once
+                        renderer.books_started.set()
+                        if not pdf or not any(r.rendered for r in done):
+                            return
+                        while not renderer.rehearsed.wait(POLL_SECONDS):
+                            if flag.signum is not None:
+                                return
+                        if flag.signum is not None:
+                            return
+                        try:
                             made = [*results, *done]
-                            books.append([book for lang in renderer.languages
-                                          for book in _book_step(renderer, made, lang)])
+                            books.extend(b for lang in renderer.languages
+                                         for b in _book_step(renderer, made, lang))
+                        except Exception as exc:  # raised once the tables are in too
+                            failures.append(exc)
 
                     try:
                         results += _run(renderer, tasks, flag, progress, make_books)
-                        if flag.signum is None:
-                            make_books([])  # a render that had no tables task
                     finally:
                         renderer.book_queue.put(None)
                         # Stopped: no final steps, so no need to wait for their warm-up.
                         warming.join(timeout=None if flag.signum is None else STOP_JOIN_SECONDS)
-                    results += books[0] if books else []
+                    if failures:
+                        raise failures[0]
+                    results += books
                     # The site's index page, over everything now installed (not when stopped).
                     site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
                                   if flag.signum is None else None)
@@ -487,36 +502,36 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
     index page) that does not depend on the outputs, and the part that depends on one notebook
     at a time: imports and reads that would otherwise wait until the last notebook is in, and
     each book part read and converted as soon as it is installed (`renderer.book_queue`; None
-    ends the thread); a book most of whose parts are unchanged is rehearsed from the parts
-    already there. A failure here is the final steps' to report."""
+    ends the thread). A book most of whose parts are unchanged is rehearsed from the parts
+    already there; a book with one part still to come (and the book step not begun), with
+    another sheet standing in for it. A failure here is the final steps' to report."""
     from rapnb.build import book
     from rapnb.datasets.loaders import sheets
 
     data_dir = str(renderer.provenance["data_dir"])
+    data_sha256 = str(renderer.rendered_from["data_sha256"])
     pending = set(renderer.reasons) - renderer.skipped
+    listed: list[str] = []
+    waiting: dict[str, set[str]] = {}  # per language, the parts not in yet
+    stood_in: set[str] = set()  # the languages rehearsed with a stand-in
 
     def warm() -> None:
         try:
             warm_books()
         finally:
             renderer.rehearsed.set()
-        waiting: dict[str, set[str]] = {}
-        with contextlib.suppress(Exception):
-            listed = sheets(data_dir)
-            parts = {lang: book.book_notebooks(listed, lang) for lang in renderer.languages}
-            waiting = {lang: {rel for name, rel in lang_parts if name in pending}
-                       for lang, lang_parts in parts.items()}
         while (path := renderer.book_queue.get()) is not None:
             if pdf and flag.signum is None:
                 renderer.book_parts.prepare(path)
+                rel = path.relative_to(renderer.out).as_posix()
                 for lang, rels in waiting.items():
-                    if len(rels) == 2 and path.relative_to(renderer.out).as_posix() in rels:
-                        # One part to come: rehearse with a stand-in while it is made.
+                    rels.discard(rel)
+                    if len(rels) == 1 and lang not in stood_in and (
+                            not renderer.books_started.is_set()):
+                        stood_in.add(lang)
                         with contextlib.suppress(Exception):
                             book.rehearse(renderer.out, listed, lang, renderer.book_parts,
-                                          str(renderer.rendered_from["data_sha256"]),
-                                          stand_in=True)
-                    rels.discard(path.relative_to(renderer.out).as_posix())
+                                          data_sha256, stand_in=True)
 
     def warm_books() -> None:
         with contextlib.suppress(Exception):
@@ -527,14 +542,14 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
             if flag.signum is not None:
                 break
             with contextlib.suppress(Exception):
-                listed = sheets(data_dir)
+                listed[:] = sheets(data_dir)
                 parts = book.book_notebooks(listed, lang)
+                waiting[lang] = {rel for name, rel in parts if name in pending}
                 for _, rel in parts:
                     if (renderer.out / rel).is_file():
                         renderer.book_parts.prepare(renderer.out / rel)
-                if sum(name in pending for name, _ in parts) <= len(parts) // REHEARSE_SHARE:
-                    book.rehearse(renderer.out, listed, lang, renderer.book_parts,
-                                  str(renderer.rendered_from["data_sha256"]))
+                if len(waiting[lang]) <= len(parts) // REHEARSE_SHARE:
+                    book.rehearse(renderer.out, listed, lang, renderer.book_parts, data_sha256)
 
     thread = threading.Thread(target=warm, name="rapnb-warm-up", daemon=True)
     thread.start()
@@ -562,8 +577,10 @@ def _book_step(renderer: _Renderer, results: list[Result], lang: str) -> list[Re
 
 BACKGROUND_NICENESS = 19
 """The niceness of the worker that writes the tables: it runs on what the notebooks leave of
-the CPU (the gaps while a kernel starts, or a worker waits for one) and finishes at full speed
-once they are done."""
+the CPU (the gaps while a kernel starts, or a worker waits for one), and at full speed once
+they are done, on a machine with nothing else to do. (At niceness 10 it took its share at the
+start, when the zygote needs the CPU most. A niceness cannot be lowered again: where other
+work keeps the machine busy, the tables may come last.)"""
 
 
 @dataclass

@@ -99,8 +99,8 @@ def test_a_forked_kernel_gives_the_outputs_of_a_launched_one(
 
 def test_a_forked_kernels_first_chart_and_numbers_import_nothing_new(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What each kernel would import on first use (Altair's DataFrame support, CLDR's number
-    formats, what the kernel imports as it starts) is imported by the zygote already."""
+    """What each kernel would import on a first chart and number (Altair's DataFrame support,
+    CLDR's number formats) is imported by the zygote already."""
     monkeypatch.setenv(FORK_ENV, "1")
     probe = _notebook(tmp_path, "import sys\nbefore = set(sys.modules)",
                       "import pandas as pd, altair as alt\n"

@@ -8,7 +8,6 @@ import csv
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ from pdf_inspect import (
     structure,
     xobject_kinds,
 )
+from worker_stubs import worker_with_tables_after
 
 import rapnb
 
@@ -126,23 +126,6 @@ def test_a_second_render_gives_the_same_bytes(full: dict[str, Any]) -> None:
         assert (out / rel).read_bytes() == data, rel
 
 
-TABLES_AFTER_THE_BOOK = """
-import os, sys, time
-from rapnb.build import worker
-make_tables = worker.make_tables
-def make_tables_once_the_book_is_new(task, work):
-    deadline = time.monotonic() + {wait}
-    while os.stat({book!r}).st_mtime_ns == {before}:
-        if time.monotonic() > deadline:
-            sys.exit("no new book while the tables task ran")
-        time.sleep(0.05)
-    return make_tables(task, work)
-worker.make_tables = make_tables_once_the_book_is_new
-sys.exit(worker.worker_main(sys.argv[1:]))
-"""
-"""A worker whose tables task waits for the book to be made again (and fails after `wait` s)."""
-
-
 def test_the_book_is_typeset_while_the_tables_task_runs(
         full: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once every notebook is in, the book does not wait for the tables: here the tables task
@@ -153,9 +136,14 @@ def test_the_book_is_typeset_while_the_tables_task_runs(
     shutil.copytree(full["out"], out)
     book = out / BOOK
     before = book.stat().st_mtime_ns
-    code = TABLES_AFTER_THE_BOOK.format(wait=30, book=str(book), before=before)
-    monkeypatch.setattr(pool, "worker_command", lambda: [sys.executable, "-c", code,
-                                                          str(os.getpid())])
+    command = worker_with_tables_after(f"""
+        deadline = time.monotonic() + 30
+        while os.stat({str(book)!r}).st_mtime_ns == {before}:
+            if time.monotonic() > deadline:
+                sys.exit("no new book while the tables task ran")
+            time.sleep(0.05)
+        """)
+    monkeypatch.setattr(pool, "worker_command", lambda: command)
     report = render(report_jobs(["colombia"], overview=False, langs=["en"]), out, workers=1,
                     force=True, progress=False)
     assert report.exit_code == 0, report.results
