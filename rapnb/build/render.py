@@ -435,9 +435,8 @@ def render(
                         renderer.books_started.set()
                         if not pdf or not any(r.rendered for r in done):
                             return
-                        while not renderer.rehearsed.wait(POLL_SECONDS):
-                            if flag.signum is not None:
-                                return
+                        while flag.signum is None and not renderer.rehearsed.wait(POLL_SECONDS):
+                            pass
                         if flag.signum is not None:
                             return
                         try:

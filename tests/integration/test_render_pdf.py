@@ -129,7 +129,7 @@ def test_a_second_render_gives_the_same_bytes(full: dict[str, Any]) -> None:
 def test_the_book_is_typeset_while_the_tables_task_runs(
         full: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once every notebook is in, the book does not wait for the tables: here the tables task
-    itself waits for the new book, on the one worker, and fails if none comes."""
+    itself waits for the new book, and fails if none comes."""
     from rapnb.build import pool, render, report_jobs
 
     out = tmp_path / "out"
