@@ -175,8 +175,9 @@ def report_title(nb: Any, fallback: str) -> str:
 def page_links(page: str, lang: str = DEFAULT_LANG,
                languages: Sequence[str] = ()) -> dict[str, Any]:
     """The navigation of the page at `page` (its path in the output folder, POSIX): the
-    relative href of the site's index, and the page's twin in each other language of
-    `languages`.
+    relative href of the site's index in the page's language (`<lang>/index.html` for a page
+    of another language than English in its language's folder, else the top level's), and the
+    page's twin in each other language of `languages`.
 
     Editions: a page under `<lang>/` (a folder named after one of `languages`) belongs to that
     language; any other page to `lang`, at the top level. The twin in language L is the same
@@ -194,7 +195,12 @@ def page_links(page: str, lang: str = DEFAULT_LANG,
     from rapnb.present.i18n import gettext_for
 
     _ = gettext_for(page_lang if page_lang in CATALOGS else DEFAULT_LANG)
-    return {"lang": page_lang, "index": f"{up}{INDEX_NAME}", "twins": twins,
+    # The index in the page's language: `<lang>/index.html` (the render writes one for each
+    # edition in a language with a catalog), else the top level's.
+    own_index = page_lang != DEFAULT_LANG and page_lang in CATALOGS and len(parts) > 1 and (
+        parts[0] == page_lang)
+    index = f"{up.removeprefix('../') if own_index else up}{INDEX_NAME}"
+    return {"lang": page_lang, "index": index, "twins": twins,
             "index_label": _(INDEX_LABEL), "site_label": _(SITE_LABEL)}
 
 

@@ -463,7 +463,7 @@ def render(
                 if zygote is not None:
                     zygote.close()
                 shutil.rmtree(renderer.work, ignore_errors=True)
-        elif not (out_dir / site.INDEX_NAME).is_file():
+        elif site.index_missing(out_dir):
             path = renderer.write_manifest(site.write_index(out_dir, str(renderer.resolved)))
         elif (out_dir / manifest.MANIFEST_NAME).is_file():
             path = out_dir / manifest.MANIFEST_NAME  # nothing rendered: nothing rewritten

@@ -1,5 +1,6 @@
-"""The site's front page: `<out>/index.html`, written last by `rapnb render`, over what is
-installed in the output folder.
+"""The site's front pages: `<out>/index.html` and, in each other language rendered,
+`<out>/<lang>/index.html`, written last by `rapnb render`, over what is installed in the output
+folder.
 
 It shows the plan's title and headline, a table of the sheets (office, countries, total
 requested, share, number of activities) with links to each sheet's HTML, PDF and executed
@@ -22,19 +23,30 @@ letters) holding an overview or sheets. Every link is relative, so the page work
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapnb.build.atomic import atomic_write_text
-from rapnb.build.html_export import INDEX_NAME, LANGUAGE_NAMES, TEMPLATE_DIR, TEMPLATE_NAME
+from rapnb.build.html_export import (
+    INDEX_LABEL,
+    INDEX_NAME,
+    LANGUAGE_NAMES,
+    SITE_LABEL,
+    TEMPLATE_DIR,
+    TEMPLATE_NAME,
+)
 from rapnb.build.jobs import OVERVIEW
 from rapnb.build.jobs import PACKAGE_ZIP as DATA_PACKAGE_ZIP
 from rapnb.build.manifest import MANIFEST_NAME
 from rapnb.context import DEFAULT_LANG, Context
+from rapnb.present.formatting import amount
 from rapnb.present.formatting import escape_html as escape
+from rapnb.present.i18n import LANGUAGES as CATALOGS
+from rapnb.present.i18n import N_, gettext_for, language_name
 
 if TYPE_CHECKING:
     import os
@@ -43,9 +55,6 @@ BOOK_NAME = "regional_action_plan_2018.pdf"
 WORKBOOK_NAME = "rap_tables.xlsx"
 HXL_DIR = "hxl"
 _LANG_DIR = re.compile(r"^[a-z]{2}$")
-FORMATS = (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"))
-
-
 @dataclass(frozen=True)
 class Edition:
     """One language's pages: `prefix` is '' (the top level) or '<lang>/'."""
@@ -67,85 +76,138 @@ def editions(out: Path) -> list[Edition]:
     return found
 
 
-def _link(out: Path, rel: str, text: str, hidden: str = "", lang: str | None = None,
-          coming: frozenset[str] = frozenset()) -> str:
-    """`<a href=rel>text</a>` if `out/rel` exists (or is in `coming`, files the render writes
-    right after the index), else ''; `hidden` is read by screen readers only (what the link is
-    of, when `text` is as short as 'PDF')."""
+@dataclass(frozen=True)
+class _Page:
+    """The index page being written: its language, and the folder it is in, relative to the
+    top of the output folder ('.' or '<lang>')."""
+
+    lang: str
+    folder: str
+
+    @property
+    def _(self) -> Callable[[str], str]:
+        """The page's catalog."""
+        return gettext_for(self.lang)
+
+    def href(self, rel: str) -> str:
+        """The relative link from this page to `rel` (a path from the top of the folder)."""
+        return posixpath.relpath(rel, self.folder)
+
+
+def index_rel(lang: str) -> str:
+    """Where the index page of `lang` is, relative to the output folder: `index.html` for the
+    default language, `<lang>/index.html` for another."""
+    return INDEX_NAME if lang == DEFAULT_LANG else f"{lang}/{INDEX_NAME}"
+
+
+def _link(out: Path, page: _Page, rel: str, text: str, hidden: str = "",
+          lang: str | None = None, coming: frozenset[str] = frozenset()) -> str:
+    """`<a href=rel>text</a>` (`rel` from the top of `out`, the href from the page) if
+    `out/rel` exists (or is in `coming`, files the render writes right after the index), else
+    ''; `hidden` is read by screen readers only (what the link is of, when `text` is as short
+    as 'PDF')."""
     if not (out / rel).is_file() and rel not in coming:
         return ""
     extra = f'<span class="rapnb-sr"> {escape(hidden)}</span>' if hidden else ""
     hreflang = f' hreflang="{escape(lang)}"' if lang else ""
-    return f'<a href="{escape(rel)}"{hreflang}>{escape(text)}{extra}</a>'
+    return f'<a href="{escape(page.href(rel))}"{hreflang}>{escape(text)}{extra}</a>'
 
 
-def _format_links(out: Path, editions_: list[Edition], stem: str, what: str) -> str:
-    """'HTML · PDF · notebook' per edition for the page `stem` (without extension)."""
+def _language_label(page: _Page, lang: str) -> str:
+    """An edition's language as the page shows it: its own name ('Español'), marked up in its
+    own language where that is not the page's."""
+    name = escape(LANGUAGE_NAMES.get(lang, lang))
+    return name if lang == page.lang else f'<span lang="{escape(lang)}">{name}</span>'
+
+
+def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,
+                  of_what: str) -> str:
+    """'HTML · PDF · notebook' per edition for the page `stem` (without extension); `of_what`
+    says, for screen readers, what the links are of ('of the Peru sheet')."""
+    _ = page._
     groups = []
     for edition in editions_:
-        label = LANGUAGE_NAMES.get(edition.lang, edition.lang)
-        links = [_link(out, f"{edition.prefix}{stem}.{ext}", text, f"of {what} ({label})",
-                     edition.lang) for ext, text in FORMATS]
+        hidden = f"{of_what} ({language_name(edition.lang, page.lang)})"
+        links = [_link(out, page, f"{edition.prefix}{stem}.{ext}", _(text), hidden,
+                       edition.lang) for ext, text in FORMATS]
         links = [link for link in links if link]
         if links:
-            name = f"{escape(label)}: " if len(editions_) > 1 else ""
+            name = f"{_language_label(page, edition.lang)}: " if len(editions_) > 1 else ""
             groups.append(name + " · ".join(links))
     return "<br>".join(groups)
 
 
-def _sheets_table(out: Path, editions_: list[Edition], ctx: Context) -> str:
+def _sheets_table(out: Path, page: _Page, editions_: list[Edition], ctx: Context) -> str:
     from rapnb.present.report import sheets_overview_table
 
+    _ = page._
     table = sheets_overview_table(ctx)
-    columns = [c for c in table.columns if c != "Sheet"]
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in ["Sheet", *columns, "Read"])
+    sheet, numeric = _(SHEET_COLUMN), {_(c) for c in NUMERIC}
+    columns = [c for c in table.columns if c != sheet]
+    head = "".join(f'<th scope="col">{escape(c)}</th>'
+                   for c in [sheet, *columns, _("Read")])
     rows = []
     for sheet_id, row in table.iterrows():
         stem = f"sheets/{sheet_id}/{sheet_id}"
         cells = "".join(
-            f'<td class="rapnb-num">{escape(row[c])}</td>' if c in NUMERIC
+            f'<td class="rapnb-num">{escape(row[c])}</td>' if c in numeric
             else f"<td>{escape(row[c])}</td>" for c in columns)
-        links = _format_links(out, editions_, stem, f"the {row['Sheet']} sheet")
-        rows.append(f'<tr><th scope="row">{escape(row["Sheet"])}</th>{cells}'
-                    f"<td>{links or 'not rendered'}</td></tr>")
-    caption = table.attrs.get("rapnb_caption", "The sheets")
+        of_what = _("of the {sheet} sheet").format(sheet=row[sheet])
+        links = _format_links(out, page, editions_, stem, of_what)
+        links = links or escape(_("not rendered"))
+        rows.append(f'<tr><th scope="row">{escape(row[sheet])}</th>{cells}'
+                    f"<td>{links}</td></tr>")
+    caption = table.attrs.get("rapnb_caption", _("The sheets"))
     return (f'<table class="rapnb-table">\n<caption>{escape(caption)}</caption>\n'
             f"<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows)
             + "\n</tbody>\n</table>")
 
 
-NUMERIC = {"Total requested (USD)", "Share of the plan", "Activities"}
+SHEET_COLUMN = N_("Sheet")
+NUMERIC = (N_("Total requested (USD)"), N_("Share of the plan"), N_("Activities"))
+"""The sheets table's columns of numbers (English, as `sheets_overview_table` names them)."""
+FORMATS = (("html", N_("HTML")), ("pdf", N_("PDF")), ("ipynb", N_("notebook")))
 
 
-def _downloads(out: Path, coming: frozenset[str]) -> str:
+def _downloads(out: Path, page: _Page, coming: frozenset[str]) -> str:
+    _ = page._
     items = [
-        _link(out, WORKBOOK_NAME, "Workbook (.xlsx)") + ": every dataset and the funding table"
-        " as printed, one sheet each" if (out / WORKBOOK_NAME).is_file() else "",
-        _link(out, DATA_PACKAGE_ZIP, "Data package (.zip)") + ": the CSV files with their"
-        " Frictionless descriptor, datapackage.json" if (out / DATA_PACKAGE_ZIP).is_file()
-        else "",
-        _link(out, MANIFEST_NAME, "Manifest (.json)", coming=coming) + ": every file with its"
-        " sha256, and what it was rendered from"
+        _link(out, page, WORKBOOK_NAME, _("Workbook (.xlsx)")) + ": "
+        + escape(_("every dataset and the funding table as printed, one sheet each"))
+        if (out / WORKBOOK_NAME).is_file() else "",
+        _link(out, page, DATA_PACKAGE_ZIP, _("Data package (.zip)")) + ": "
+        + escape(_("the CSV files with their Frictionless descriptor, datapackage.json"))
+        if (out / DATA_PACKAGE_ZIP).is_file() else "",
+        _link(out, page, MANIFEST_NAME, _("Manifest (.json)"), coming=coming) + ": "
+        + escape(_("every file with its sha256, and what it was rendered from"))
         if (out / MANIFEST_NAME).is_file() or MANIFEST_NAME in coming else "",
     ]
     lines = [f"<li>{item}</li>" for item in items if item]
     hxl = sorted(p.name for p in (out / HXL_DIR).glob("*.csv")) if (out / HXL_DIR).is_dir() else []
     if hxl:
-        links = ", ".join(_link(out, f"{HXL_DIR}/{name}", name) for name in hxl)
-        lines.append(f"<li>HXL CSVs (for HDX), one per table: {links}</li>")
-    return "<ul>\n" + "\n".join(lines) + "\n</ul>" if lines else "<p>No downloads rendered.</p>"
+        links = ", ".join(_link(out, page, f"{HXL_DIR}/{name}", name) for name in hxl)
+        label = escape(_("HXL CSVs (for HDX), one per table:"))
+        lines.append(f"<li>{label} {links}</li>")
+    if not lines:
+        return "<p>" + escape(_("No downloads rendered.")) + "</p>"
+    return "<ul>\n" + "\n".join(lines) + "\n</ul>"
 
 
-def _reports(out: Path, editions_: list[Edition]) -> str:
+def _reports(out: Path, page: _Page, editions_: list[Edition]) -> str:
+    _ = page._
     items = []
-    overview = _format_links(out, editions_, f"{OVERVIEW}/{OVERVIEW}", "the regional overview")
+    overview = _format_links(out, page, editions_, f"{OVERVIEW}/{OVERVIEW}",
+                             _("of the regional overview"))
     if overview:
-        items.append(f"<li>Regional overview: {overview}</li>")
-    books = [_link(out, f"{e.prefix}{BOOK_NAME}", f"{LANGUAGE_NAMES.get(e.lang, e.lang)} (PDF)",
-                   "the whole report as one book", e.lang) for e in editions_]
+        items.append("<li>" + escape(_("Regional overview:")) + f" {overview}</li>")
+    whole = _("the whole report as one book")
+    books = [_link(out, page, f"{e.prefix}{BOOK_NAME}",
+                   f"{LANGUAGE_NAMES.get(e.lang, e.lang)} (PDF)", whole, e.lang)
+             for e in editions_]
     books = [b for b in books if b]
     if books:
-        items.append(f"<li>The whole report as one book: {' · '.join(books)}</li>")
+        label = escape(_("The whole report as one book:"))
+        items.append(f"<li>{label} {' · '.join(books)}</li>")
     return "<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
 
@@ -153,59 +215,98 @@ def _css() -> str:
     return (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
-def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
-               coming: Iterable[str] = ()) -> str:
-    """The index page of output folder `out`, from the data in `data_dir` (deterministic);
-    `coming` names files written right after it (the manifest), linked as if present."""
-    from rapnb.datasets.sources import PLAN
+def _headline(ctx: Context, page: _Page) -> str:
     from rapnb.derived.headline import plan_headline_numbers
 
-    folder = Path(out)
-    ctx = Context.create(data_dir)
-    found = editions(folder)
     n = plan_headline_numbers(ctx)
+    return page._(HEADLINE).format(
+        total=amount(n["total_usd"], page.lang), computed=amount(n["computed_usd"], page.lang),
+        countries=n["countries"], offices=n["offices"], sheets=n["sheets"],
+        outcomes=n["outcomes"], activities=n["activities"])
+
+
+HEADLINE = N_(
+    "The plan requests <strong>USD {total}</strong> over two years (its cells add up to USD"
+    " {computed}) for <strong>{countries} countries</strong>, through <strong>{offices}"
+    " implementing offices</strong> shown on <strong>{sheets} sheets</strong>, under"
+    " <strong>{outcomes} outcomes</strong> plus evaluation and an activity framework of"
+    " {activities} activities.")
+TITLE = N_("Regional Action Plan for Venezuelan migration (IOM, 2018)")
+PLAN_LANG = "en"
+"""The language the plan was published in (its title and publisher are cited as printed)."""
+
+
+def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
+               coming: Iterable[str] = (), lang: str = DEFAULT_LANG) -> str:
+    """The index page of output folder `out` in language `lang` (at `index_rel(lang)`), from
+    the data in `data_dir` (deterministic); `coming` names files written right after it (the
+    manifest), linked as if present."""
+    from rapnb.datasets.sources import PLAN
+
+    folder, coming = Path(out), frozenset(coming)
+    here = index_rel(lang)
+    page = _Page(lang, posixpath.dirname(here) or ".")
+    _ = page._
+    ctx = Context.create(data_dir, lang)
+    found = sorted(editions(folder), key=lambda e: e.lang != lang)  # the page's own first
     twins = "".join(
-        f'\n<a href="{escape(e.prefix)}{INDEX_NAME}" hreflang="{e.lang}" lang="{e.lang}">'
-        f"{escape(LANGUAGE_NAMES.get(e.lang, e.lang))}</a>"
-        for e in found if e.prefix and (folder / e.prefix / INDEX_NAME).is_file())
-    title = "Regional Action Plan for Venezuelan migration (IOM, 2018)"
-    headline = (
-        f"The plan requests <strong>USD {n['total_usd']:,}</strong> over two years (its cells"
-        f" add up to USD {n['computed_usd']:,}) for <strong>{n['countries']} countries</strong>,"
-        f" through <strong>{n['offices']} implementing offices</strong> shown on"
-        f" <strong>{n['sheets']} sheets</strong>, under <strong>{n['outcomes']} outcomes</strong>"
-        f" plus evaluation and an activity framework of {n['activities']} activities.")
+        f'\n<a href="{escape(page.href(rel))}"'
+        f' hreflang="{e.lang}" lang="{e.lang}">{escape(LANGUAGE_NAMES.get(e.lang, e.lang))}</a>'
+        for e in _index_editions(folder, found)
+        if e.lang != lang and ((folder / (rel := index_rel(e.lang))).is_file() or rel in coming))
+    title = _(TITLE)
+    source_lang = "" if lang == PLAN_LANG else f' lang="{PLAN_LANG}"'  # the plan's own words
+    citation = (f"<cite>{escape(PLAN['title'])}</cite>. {escape(PLAN['producer'])},"
+                f" {escape(PLAN['date'])}.")
+    heads = {"page": _("{title}: the report").format(title=title), "report": _("The report"),
+             "sheets": _("The sheets"), "downloads": _("Downloads")}
+    note = (f'\n<p class="rapnb-unofficial"><em>{escape(_unofficial(ctx))}</em></p>'
+            if lang != DEFAULT_LANG else "")
     return f"""<!DOCTYPE html>
-<html lang="{DEFAULT_LANG}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="generator" content="rapnb">
-<title>{escape(title)}: the report</title>
+<title>{escape(heads["page"])}</title>
 <style>
 {_css()}
 </style>
 </head>
 <body class="rapnb-report">
 <header class="rapnb-nav">
-<nav aria-label="Site">
-<a href="{INDEX_NAME}" aria-current="page">All sheets and downloads</a>{twins}
+<nav aria-label="{escape(_(SITE_LABEL))}">
+<a href="{INDEX_NAME}" aria-current="page">{escape(_(INDEX_LABEL))}</a>{twins}
 </nav>
 </header>
 <main>
-<h1>{escape(title)}</h1>
-<p><cite>{escape(PLAN['title'])}</cite>. {escape(PLAN['producer'])}, {escape(PLAN['date'])}.</p>
-<p>{headline}</p>
-<h2>The report</h2>
-{_reports(folder, found)}
-<h2>The sheets</h2>
-{_sheets_table(folder, found, ctx)}
-<h2>Downloads</h2>
-{_downloads(folder, frozenset(coming))}
+<h1>{escape(title)}</h1>{note}
+<p{source_lang}>{citation}</p>
+<p>{_headline(ctx, page)}</p>
+<h2>{escape(heads["report"])}</h2>
+{_reports(folder, page, found)}
+<h2>{escape(heads["sheets"])}</h2>
+{_sheets_table(folder, page, found, ctx)}
+<h2>{escape(heads["downloads"])}</h2>
+{_downloads(folder, page, coming)}
 </main>
 </body>
 </html>
 """
+
+
+def _unofficial(ctx: Context) -> str:
+    """The unofficial-translation note the other language's pages start with, as text."""
+    from rapnb.present.report import unofficial_note
+
+    return unofficial_note(ctx).strip().strip("*")
+
+
+def _index_editions(out: Path, found: list[Edition]) -> list[Edition]:
+    """The editions that get an index page of their own language: the default language's
+    (always, at the top), and each other edition whose language rapnb has a catalog for."""
+    langs = dict.fromkeys([DEFAULT_LANG, *(e.lang for e in found if e.lang in CATALOGS)])
+    return [Edition(lang, "" if lang == DEFAULT_LANG else f"{lang}/") for lang in langs]
 
 
 def warm_up(data_dir: str | os.PathLike[str] | None = None) -> None:
@@ -218,10 +319,23 @@ def warm_up(data_dir: str | os.PathLike[str] | None = None) -> None:
 
 def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None
                 ) -> list[str]:
-    """Write `<out>/index.html` atomically (the render writes the manifest right after, so it
-    is linked); return the files written, relative to `out`."""
-    atomic_write_text(Path(out) / INDEX_NAME, index_html(out, data_dir, [MANIFEST_NAME]))
-    return [INDEX_NAME]
+    """Write the index pages atomically: `<out>/index.html`, and `<out>/<lang>/index.html` in
+    the language of each other edition (the render writes the manifest right after, so it is
+    linked); return the files written, relative to `out`."""
+    folder = Path(out)
+    langs = [edition.lang for edition in _index_editions(folder, editions(folder))]
+    written = [index_rel(lang) for lang in langs]
+    for lang, rel in zip(langs, written, strict=True):
+        atomic_write_text(folder / rel, index_html(folder, data_dir, [MANIFEST_NAME, *written],
+                                                   lang))
+    return written
+
+
+def index_missing(out: str | os.PathLike[str]) -> bool:
+    """Whether an index page `write_index` would write is not in `out`."""
+    folder = Path(out)
+    return any(not (folder / index_rel(e.lang)).is_file()
+               for e in _index_editions(folder, editions(folder)))
 
 
 def add_to_manifest(built: dict[str, object], out: str | os.PathLike[str],

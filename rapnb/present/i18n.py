@@ -128,3 +128,11 @@ def territory_name(iso2: str, lang: str) -> str | None:
     from babel import Locale
 
     return Locale.parse(lang).territories.get(iso2)
+
+
+def language_name(code: str, lang: str) -> str:
+    """The CLDR name of language `code` in `lang`, as written mid-sentence ('Spanish' in
+    English, 'inglés' in Spanish); the code itself if CLDR has none."""
+    from babel import Locale
+
+    return str(Locale.parse(lang).languages.get(code) or code)

@@ -38,11 +38,19 @@ def site(real_render: dict[str, Any]) -> Path:
     return real_render["out"]
 
 
-def test_every_link_on_the_index_resolves(site: Path) -> None:
-    index = site / "index.html"
+@pytest.mark.parametrize("rel", ["index.html", "es/index.html"])
+def test_every_link_of_each_index_resolves(site: Path, rel: str) -> None:
+    index = site / rel
     links = hrefs(index)
     assert links and all(resolves(index, h, site) for h in links), [
         h for h in links if not resolves(index, h, site)]
+    other = "es/index.html" if rel == "index.html" else "../index.html"
+    assert other in links  # the index in the other language
+
+
+def test_the_english_index_links_every_rendered_file(site: Path) -> None:
+    index = site / "index.html"
+    links = hrefs(index)
     for rel in ("en/regional_overview/regional_overview.html",
                 "en/sheets/colombia/colombia.html", "es/sheets/colombia/colombia.html",
                 "en/sheets/colombia/colombia.ipynb", "en/sheets/regional/regional.html",
@@ -56,10 +64,12 @@ def test_every_link_on_the_index_resolves(site: Path) -> None:
 
 def test_every_page_links_back_to_the_index(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 7  # the index, and 3 pages in each of the 2 languages
+    assert len(pages) == 8  # an index and 3 pages in each of the 2 languages
     for page in pages:
         links = hrefs(page)
-        assert any(h.endswith("index.html") and resolves(page, h, site) for h in links), page
+        lang = page.relative_to(site).parts[0] if page.parent != site else "en"
+        own_index = site / ("es/index.html" if lang == "es" else "index.html")
+        assert any((page.parent / h).resolve() == own_index for h in links), page
         assert all(resolves(page, h, site) for h in links if not urlsplit(h).scheme), page
         if page.name != "index.html":  # each page links to its twin in the other language
             other = "es" if page.relative_to(site).parts[0] == "en" else "en"
@@ -72,11 +82,12 @@ def test_the_index_is_in_the_manifest(site: Path) -> None:
     import json
 
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["site"] == {"files": ["index.html"]}
-    assert "index.html" in manifest["files"] and "rap_datapackage.zip" in manifest["files"]
+    assert manifest["site"] == {"files": ["es/index.html", "index.html"]}
+    assert {"index.html", "es/index.html", "rap_datapackage.zip"} <= set(manifest["files"])
 
 
-@pytest.mark.parametrize("rel", ["index.html", "en/regional_overview/regional_overview.html",
+@pytest.mark.parametrize("rel", ["index.html", "es/index.html",
+                                 "en/regional_overview/regional_overview.html",
                                  "en/sheets/colombia/colombia.html",
                                  "es/sheets/colombia/colombia.html"])
 def test_axe_finds_no_violation(site: Path, rel: str) -> None:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from rapnb.build.html_export import page_links
-from rapnb.build.site import editions, index_html
+from rapnb.build.site import editions, index_html, write_index
 
 
 def _touch(root: Path, *rels: str) -> None:
@@ -28,7 +28,7 @@ def test_page_links_are_relative_to_the_page() -> None:
     assert nav["twins"] == [{"lang": "es", "label": "Español",
                              "href": "../../es/sheets/peru/peru.html"}]
     es = page_links("es/regional_overview/regional_overview.html", "en", ("en", "es"))
-    assert es["lang"] == "es" and es["index"] == "../../index.html"
+    assert es["lang"] == "es" and es["index"] == "../index.html"  # es/index.html, in Spanish
     assert es["index_label"] == "Todas las fichas y descargas"  # in the page's language
     assert es["twins"][0]["href"] == "../../en/regional_overview/regional_overview.html"
 
@@ -52,7 +52,38 @@ def test_pdfs_the_book_and_a_second_language_slot_in(tmp_path: Path) -> None:
     for rel in ("sheets/peru/peru.pdf", "regional_action_plan_2018.pdf", "rap_datapackage.zip",
                 "es/sheets/peru/peru.html", "es/index.html"):
         assert rel in links, rel
-    assert "English: " in text and "Español: " in text
+    assert "English: " in text and '<span lang="es">Español</span>: ' in text
+    assert "HTML<span class=\"rapnb-sr\"> of the Peru sheet (Spanish)</span>" in text
+
+
+def test_the_spanish_index_links_from_its_folder_in_spanish(tmp_path: Path) -> None:
+    _touch(tmp_path, "en/sheets/peru/peru.html", "es/sheets/peru/peru.html",
+           "es/sheets/peru/peru.pdf", "es/regional_action_plan_2018.pdf", "rap_tables.xlsx",
+           "hxl/funding.csv", "manifest.json", "index.html")
+    text = index_html(tmp_path, lang="es")
+    links = _links(text)
+    assert links == ["index.html", "../index.html", "regional_action_plan_2018.pdf",
+                     "sheets/peru/peru.html", "sheets/peru/peru.pdf",  # Spanish first
+                     "../en/sheets/peru/peru.html", "../rap_tables.xlsx", "../manifest.json",
+                     "../hxl/funding.csv"]
+    assert all((tmp_path / "es" / h).resolve().is_file() for h in links if h != "index.html")
+    assert '<html lang="es">' in text and "Traducción no oficial" in text
+    assert "<h2>Descargas</h2>" in text and "<h2>Las fichas</h2>" in text
+    assert "HTML<span class=\"rapnb-sr\"> de la ficha “Perú” (español)</span>" in text
+    # Spanish numbers (CLDR); the plan's English title cited in English
+    assert "USD 32.326.041" in text and "13.399.999" in text and "41,5\u00a0%" in text
+    assert '<p lang="en"><cite>IOM (2018) Regional Action Plan' in text
+
+
+def test_an_index_page_per_language_with_pages(tmp_path: Path) -> None:
+    _touch(tmp_path, "en/sheets/peru/peru.html")
+    assert write_index(tmp_path) == ["index.html"]
+    assert not (tmp_path / "es").exists()
+    _touch(tmp_path, "es/sheets/peru/peru.html")
+    assert write_index(tmp_path) == ["index.html", "es/index.html"]
+    top, es = (tmp_path / "index.html").read_text(), (tmp_path / "es/index.html").read_text()
+    assert '<a href="es/index.html" hreflang="es" lang="es">Español</a>' in top
+    assert '<a href="../index.html" hreflang="en" lang="en">English</a>' in es
 
 
 def test_index_numbers_come_from_the_data_and_text_is_escaped(tmp_path: Path,
