@@ -52,9 +52,13 @@ TRANSLATED_FIELDS: dict[str, list[str]] = {
     "flow_statements": ["statement"],
     "entry_points": ["statement"],
     "offices": ["office_name", "office_name_as_printed"],
+    "stocks": ["note"],
+    "errata": ["section", "note"],
 }
-"""The plan's texts that `translations.csv` translates: table -> its text fields (an empty cell
-has no translation). A row's key is its primary-key values joined with ROW_KEY_SEPARATOR."""
+"""The texts that `translations.csv` translates: table -> its text fields (an empty cell has no
+translation): the plan's, and the project's own notes on secondary figures and on the plan's
+printing slips (their quotes of the plan stay as printed). A row's key is its primary-key values
+joined with ROW_KEY_SEPARATOR."""
 ROW_KEY_SEPARATOR = "|"
 TRANSLATION_SOURCES = [
     "rapnb unofficial translation (2026)",

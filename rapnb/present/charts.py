@@ -19,7 +19,7 @@ from rapnb.present.credits import permits_source, plan_short, source_line, stock
 from rapnb.present.display import figure_spec
 from rapnb.present.formatting import NA, count, outcome_labels, usd
 from rapnb.present.i18n import N_, SOURCE_LANGUAGE, number, tr
-from rapnb.present.plan_text import country_name, localize, translated
+from rapnb.present.plan_text import country_name, localize, stock_notes, translated
 
 if TYPE_CHECKING:
     import altair as alt
@@ -92,6 +92,7 @@ def _labelled_stocks(ctx: Context) -> pd.DataFrame:
     a value's confidence if not high."""
     _ = tr(ctx)
     latest = latest_stocks(ctx)
+    latest["note"] = stock_notes(ctx, latest)  # keyed by the English geography
     latest["geography"] = _country_names(ctx, latest, "geography")
     latest["label"] = [
         g if c == "high" else _(LOWER_CONFIDENCE_LABEL[c]).format(country=g)
@@ -107,7 +108,6 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
     ctx = as_context(ctx)
     _ = tr(ctx)
     data = _labelled_stocks(ctx)
-    data["note"] = data["note"].fillna("")
     data["desc"] = [
         _("{country}: {value} Venezuelan nationals ({year}, {confidence} confidence;"
           " source: {source})").format(country=g, value=count(v, ctx.lang), year=y,
@@ -158,8 +158,8 @@ def stock_evolution(ctx: Where = None) -> alt.Chart:
     ctx = as_context(ctx)
     _ = tr(ctx)
     data = aggregate_stocks(ctx)
+    data["note"] = stock_notes(ctx, data)  # keyed by the English geography
     data["geography"] = [_(AGGREGATES[g]) if g in AGGREGATES else g for g in data["geography"]]
-    data["note"] = data["note"].fillna("")
     data["desc"] = [_("{geography}, {year}: {value} Venezuelan nationals").format(
                         geography=g, year=y, value=count(v, ctx.lang))
                     for g, y, v in zip(data["geography"], data["year"],

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
+from rapnb.datasets.schema import ROW_KEY_SEPARATOR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,14 @@ def localize(frame: pd.DataFrame, ctx: Context, table: str, key: list[str],
         out[field] = [index.get((table, k, field), v) if isinstance(v, str) else v
                       for k, v in zip(keys, frame[field], strict=True)]
     return out
+
+
+def stock_notes(ctx: Where, stocks: pd.DataFrame) -> list[str]:
+    """The `note` of each row of `stocks` (rows of the stocks table, their `geography` still
+    the English one) in the context's language; '' where there is none."""
+    return [str(translated(ctx, "stocks", f"{g}{ROW_KEY_SEPARATOR}{y}", "note", n))
+            if isinstance(n, str) else ""
+            for g, y, n in zip(stocks["geography"], stocks["year"], stocks["note"], strict=True)]
 
 
 def country_name(ctx: Where, iso3: object, english: str) -> str:

@@ -26,9 +26,9 @@ from rapnb.present.formatting import (
     figure_value,
     outcome_labels,
 )
-from rapnb.present.i18n import N_, UNOFFICIAL, tr
-from rapnb.present.plan_text import country_name, localize, translated
-from rapnb.present.tables import Details, captioned
+from rapnb.present.i18n import N_, SOURCE_LANGUAGE, UNOFFICIAL, tr
+from rapnb.present.plan_text import country_name, localize, stock_notes, translated
+from rapnb.present.tables import Details, captioned, in_language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,11 +172,13 @@ def stocks_table(ctx: Where = None) -> pd.DataFrame:
                    for i, g in zip(table["iso3"], table["geography"], strict=True)],
         Stock=[count(v, lang) for v in table["venezuelan_nationals"]],
         confidence=[_(CONFIDENCE.get(c, c)) for c in table["confidence"]],
-        note=table["note"].fillna(""),
+        note=stock_notes(ctx, table),
     )[["geography", "year", "Stock", "confidence", "source", "note"]].rename(
         columns={"geography": _("Country"), "year": _("Year"), "Stock": _("Stock"),
                  "confidence": _("Confidence"), "source": _("Source"), "note": _("Note")}
     ).set_index(_("Country"))
+    if lang != SOURCE_LANGUAGE:  # the sources are cited as published, in English
+        in_language(shown, SOURCE_LANGUAGE, [_("Source")])
     return captioned(shown, _("Figure 1 data: the latest stock of Venezuelan nationals per"
                               " destination country, with its year, confidence and source"))
 
@@ -592,14 +594,18 @@ def _note(ctx: Context, note: str) -> str:
 def errata_table(ctx: Where = None) -> pd.DataFrame:
     """The plan's textual slips (`rapnb.errata()`), one row each, grouped by kind: where, the
     words as printed and the note (a DataFrame: its HTML display escapes the text)."""
+    ctx = as_context(ctx)
     _ = tr(ctx)
-    found = errata(ctx)
+    found = localize(errata(ctx), ctx, "errata", ["erratum_id"], ["section", "note"])
     kinds = [_(ERRATA_KINDS.get(str(k), str(k))) for k in found["kind"]]
-    return found.assign(Kind=kinds).rename(
+    table = found.assign(Kind=kinds).rename(
         columns={"section": "Where", "quote": "As printed", "note": "Note"}
     )[["Kind", "Where", "As printed", "Note"]].rename(
         columns={"Kind": _("Kind"), "Where": _("Where"), "As printed": _("As printed"),
                  "Note": _("Note")}).set_index(_("Kind"))
+    if ctx.lang != SOURCE_LANGUAGE:  # the plan's words, quoted as printed
+        in_language(table, SOURCE_LANGUAGE, [_("As printed")])
+    return table
 
 
 ERRATA_KINDS = {"typo": N_("Typo"), "truncated_sentence": N_("Truncated sentence"),

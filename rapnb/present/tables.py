@@ -36,6 +36,18 @@ def caption_of(table: pd.DataFrame) -> str | None:
     return str(caption) if caption else None
 
 
+COLUMN_LANG_KEY = "rapnb_column_lang"
+"""`table.attrs` key: column -> the language its cells are in, where it is not the page's."""
+
+
+def in_language(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
+    """`table` with `columns` marked as written in `lang` (their cells get `lang="..."`): the
+    plan's words quoted as printed, say, on a page in another language."""
+    table.attrs[COLUMN_LANG_KEY] = {**table.attrs.get(COLUMN_LANG_KEY, {}),
+                                    **dict.fromkeys(columns, lang)}
+    return table
+
+
 def _cell(value: Any) -> str:
     """A cell's text: empty for a missing value (never 'None' or 'nan'), else escaped."""
     import pandas as pd
@@ -84,6 +96,9 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
                                   for h in headers) + "</tr>")
     lines.append("</thead>")
     lines.append("<tbody>")
+    column_langs = table.attrs.get(COLUMN_LANG_KEY, {})
+    langs = [f' lang="{escape(column_langs[c])}"' if c in column_langs else ""
+             for c in table.columns]
     keys = [k if isinstance(k, tuple) else (k,) for k in table.index] if show_index else []
     spans = [_spans([k[:level + 1] for k in keys]) for level in range(levels)]
     for row_number, row in enumerate(table.itertuples(index=False, name=None)):
@@ -94,7 +109,8 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
                 continue
             rowspan = f' rowspan="{span}"' if span > 1 else ""
             cells.append(f'<th scope="row"{rowspan}>{_cell(keys[row_number][level])}</th>')
-        cells += [f"<td>{_cell(value)}</td>" for value in row]
+        cells += [f"<td{lang}>{_cell(value)}</td>" for lang, value in zip(langs, row,
+                                                                             strict=True)]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody>")
     lines.append("</table>")

@@ -97,8 +97,9 @@ def _visible_text(path: Path) -> str:
 
 def _quoted_english() -> list[str]:
     """English a Spanish page shows as data, not as interface: the plan's slips quoted as
-    printed with where they are and their note (errata), and the secondary sources' own
-    descriptions and notes of the stocks (longest first, so that no part is left)."""
+    printed with where they are and their note (errata: the curated ones are translated, the
+    computed ones are not), and the secondary sources' own descriptions and notes of the
+    stocks (longest first, so that no part is left)."""
     import rapnb
 
     errata, stocks = rapnb.errata(), rapnb.stocks()

@@ -81,3 +81,13 @@ def test_activity_matrix_table_counts_each_sheets_activities() -> None:
     assert table.loc["Venezuela (Bolivarian Republic of)",
                       "Outcome 2 Capacity and coordination"] == "O2.A2, O2.A6"
     assert int(table["Activities"].sum()) == 269
+
+
+def test_a_column_in_another_language_is_marked() -> None:
+    from rapnb.present.tables import in_language
+
+    table = in_language(pd.DataFrame({"Nota": ["una nota"], "As printed": ["Fist line"]},
+                                     index=pd.Index(["typo"], name="Tipo")), "en", ["As printed"])
+    html = table_html(table)
+    assert '<td>una nota</td><td lang="en">Fist line</td>' in html
+    assert '<th scope="row">typo</th>' in html  # the index keeps the page's language

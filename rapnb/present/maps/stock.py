@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rapnb.context import Context, Where, as_context
-from rapnb.datasets.values import plain
 from rapnb.derived.stocks import latest_stocks
 from rapnb.present import alt_text, i18n, style
 from rapnb.present.credits import stocks_map_source
@@ -20,6 +19,7 @@ from rapnb.present.maps.placements import (
 from rapnb.present.maps.projection import fit_view, pixel, projection, view_tolerance
 from rapnb.present.maps.text import Translate, confidence, country, translate_names
 from rapnb.present.maps.vega import Datasets, finish, geo_layer, label_layers, outline
+from rapnb.present.plan_text import stock_notes
 from rapnb.present.style import js_text
 
 if TYPE_CHECKING:
@@ -58,12 +58,13 @@ def _label_name(ctx: Context, _: Translate, iso3: str, name: str) -> str:
 
 def _latest_stocks(ctx: Where) -> list[dict[str, Any]]:
     """One row per destination country with its latest year, largest first."""
+    latest = latest_stocks(ctx)
     return [
         {"iso3": str(r.iso3), "country": str(r.geography), "year": int(r.year),
          "venezuelan_nationals": int(r.venezuelan_nationals),
-         "confidence": str(r.confidence), "source": str(r.source),
-         "note": "" if plain(r.note) is None else str(r.note)}
-        for r in latest_stocks(ctx).itertuples(index=False)
+         "confidence": str(r.confidence), "source": str(r.source), "note": note}
+        for r, note in zip(latest.itertuples(index=False), stock_notes(ctx, latest),
+                           strict=True)
     ]
 
 
