@@ -46,7 +46,7 @@ from rapnb.context import DEFAULT_LANG, Context
 from rapnb.present.formatting import amount
 from rapnb.present.formatting import escape_html as escape
 from rapnb.present.i18n import LANGUAGES as CATALOGS
-from rapnb.present.i18n import N_, gettext_for, language_name
+from rapnb.present.i18n import N_, SOURCE_LANGUAGE, gettext_for, language_name
 
 if TYPE_CHECKING:
     import os
@@ -55,6 +55,8 @@ BOOK_NAME = "regional_action_plan_2018.pdf"
 WORKBOOK_NAME = "rap_tables.xlsx"
 HXL_DIR = "hxl"
 _LANG_DIR = re.compile(r"^[a-z]{2}$")
+
+
 @dataclass(frozen=True)
 class Edition:
     """One language's pages: `prefix` is '' (the top level) or '<lang>/'."""
@@ -101,16 +103,20 @@ def index_rel(lang: str) -> str:
 
 
 def _link(out: Path, page: _Page, rel: str, text: str, hidden: str = "",
-          lang: str | None = None, coming: frozenset[str] = frozenset()) -> str:
+          lang: str | None = None, coming: frozenset[str] = frozenset(),
+          text_lang: str | None = None) -> str:
     """`<a href=rel>text</a>` (`rel` from the top of `out`, the href from the page) if
     `out/rel` exists (or is in `coming`, files the render writes right after the index), else
     ''; `hidden` is read by screen readers only (what the link is of, when `text` is as short
-    as 'PDF')."""
+    as 'PDF'); `text_lang` is the language of `text` if not the page's."""
     if not (out / rel).is_file() and rel not in coming:
         return ""
     extra = f'<span class="rapnb-sr"> {escape(hidden)}</span>' if hidden else ""
     hreflang = f' hreflang="{escape(lang)}"' if lang else ""
-    return f'<a href="{escape(page.href(rel))}"{hreflang}>{escape(text)}{extra}</a>'
+    shown = escape(text)
+    if text_lang and text_lang != page.lang:
+        shown = f'<span lang="{escape(text_lang)}">{shown}</span>'
+    return f'<a href="{escape(page.href(rel))}"{hreflang}>{shown}{extra}</a>'
 
 
 def _language_label(page: _Page, lang: str) -> str:
@@ -138,6 +144,7 @@ def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,
 
 
 def _sheets_table(out: Path, page: _Page, editions_: list[Edition], ctx: Context) -> str:
+    """The table of the sheets (`sheets_overview_table`), each linked in every edition."""
     from rapnb.present.report import sheets_overview_table
 
     _ = page._
@@ -170,6 +177,7 @@ FORMATS = (("html", N_("HTML")), ("pdf", N_("PDF")), ("ipynb", N_("notebook")))
 
 
 def _downloads(out: Path, page: _Page, coming: frozenset[str]) -> str:
+    """The list of downloads present (or `coming`): workbook, data package, manifest, HXL."""
     _ = page._
     items = [
         _link(out, page, WORKBOOK_NAME, _("Workbook (.xlsx)")) + ": "
@@ -194,6 +202,7 @@ def _downloads(out: Path, page: _Page, coming: frozenset[str]) -> str:
 
 
 def _reports(out: Path, page: _Page, editions_: list[Edition]) -> str:
+    """The overview in every edition, and each edition's book."""
     _ = page._
     items = []
     overview = _format_links(out, page, editions_, f"{OVERVIEW}/{OVERVIEW}",
@@ -202,7 +211,8 @@ def _reports(out: Path, page: _Page, editions_: list[Edition]) -> str:
         items.append("<li>" + escape(_("Regional overview:")) + f" {overview}</li>")
     whole = _("the whole report as one book")
     books = [_link(out, page, f"{e.prefix}{BOOK_NAME}",
-                   f"{LANGUAGE_NAMES.get(e.lang, e.lang)} (PDF)", whole, e.lang)
+                   f"{LANGUAGE_NAMES.get(e.lang, e.lang)} (PDF)", whole, e.lang,
+                   text_lang=e.lang)
              for e in editions_]
     books = [b for b in books if b]
     if books:
@@ -212,6 +222,7 @@ def _reports(out: Path, page: _Page, editions_: list[Edition]) -> str:
 
 
 def _css() -> str:
+    """The report pages' style sheet, inlined (the page loads nothing)."""
     return (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
 
 
@@ -232,8 +243,6 @@ HEADLINE = N_(
     " <strong>{outcomes} outcomes</strong> plus evaluation and an activity framework of"
     " {activities} activities.")
 TITLE = N_("Regional Action Plan for Venezuelan migration (IOM, 2018)")
-PLAN_LANG = "en"
-"""The language the plan was published in (its title and publisher are cited as printed)."""
 
 
 def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
@@ -252,10 +261,11 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
     twins = "".join(
         f'\n<a href="{escape(page.href(rel))}"'
         f' hreflang="{e.lang}" lang="{e.lang}">{escape(LANGUAGE_NAMES.get(e.lang, e.lang))}</a>'
-        for e in _index_editions(folder, found)
+        for e in _index_editions(found)
         if e.lang != lang and ((folder / (rel := index_rel(e.lang))).is_file() or rel in coming))
     title = _(TITLE)
-    source_lang = "" if lang == PLAN_LANG else f' lang="{PLAN_LANG}"'  # the plan's own words
+    # the plan's title and publisher, cited as printed (in English)
+    source_lang = "" if lang == SOURCE_LANGUAGE else f' lang="{SOURCE_LANGUAGE}"'
     citation = (f"<cite>{escape(PLAN['title'])}</cite>. {escape(PLAN['producer'])},"
                 f" {escape(PLAN['date'])}.")
     heads = {"page": _("{title}: the report").format(title=title), "report": _("The report"),
@@ -302,7 +312,7 @@ def _unofficial(ctx: Context) -> str:
     return unofficial_note(ctx).strip().strip("*")
 
 
-def _index_editions(out: Path, found: list[Edition]) -> list[Edition]:
+def _index_editions(found: list[Edition]) -> list[Edition]:
     """The editions that get an index page of their own language: the default language's
     (always, at the top), and each other edition whose language rapnb has a catalog for."""
     langs = dict.fromkeys([DEFAULT_LANG, *(e.lang for e in found if e.lang in CATALOGS)])
@@ -323,7 +333,7 @@ def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | 
     the language of each other edition (the render writes the manifest right after, so it is
     linked); return the files written, relative to `out`."""
     folder = Path(out)
-    langs = [edition.lang for edition in _index_editions(folder, editions(folder))]
+    langs = [edition.lang for edition in _index_editions(editions(folder))]
     written = [index_rel(lang) for lang in langs]
     for lang, rel in zip(langs, written, strict=True):
         atomic_write_text(folder / rel, index_html(folder, data_dir, [MANIFEST_NAME, *written],
@@ -335,7 +345,7 @@ def index_missing(out: str | os.PathLike[str]) -> bool:
     """Whether an index page `write_index` would write is not in `out`."""
     folder = Path(out)
     return any(not (folder / index_rel(e.lang)).is_file()
-               for e in _index_editions(folder, editions(folder)))
+               for e in _index_editions(editions(folder)))
 
 
 def add_to_manifest(built: dict[str, object], out: str | os.PathLike[str],

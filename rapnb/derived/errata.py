@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapnb.datasets.loaders import (
     activities,
@@ -38,6 +38,46 @@ from rapnb.datasets.store import DataDir
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for a marker)
+    """Mark an English template for the catalog: `rapnb.present` shows it translated."""
+    return message
+
+
+class Words:
+    """How a computed slip's texts are worded: in English, as the datasets hold them; a
+    subclass in `rapnb.present` words them in a render's language (same templates)."""
+
+    def gettext(self, message: str) -> str:
+        """A template (a message of the catalog) in the wording's language."""
+        return message
+
+    def sheet(self, sheet_id: str, title: str) -> str:
+        """A sheet's title."""
+        return title
+
+    def outcome(self, component: str, title: str) -> str:
+        """An outcome's short title."""
+        return title
+
+    def office(self, office_id: str, printed: str) -> str:
+        """An office's name as the funding table prints it."""
+        return printed
+
+    def number(self, value: float) -> str:
+        """A number, grouped in thousands ('68,374'; decimals as given)."""
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+    def names(self, items: Sequence[str]) -> str:
+        """'a', 'a and b', 'a, b and c'."""
+        if len(items) == 1:
+            return items[0]
+        return self.gettext(AND).format(items=", ".join(items[:-1]), last=items[-1])
+
+
+ENGLISH = Words()
+AND = N_("{items} and {last}")
 
 COLUMNS = ["erratum_id", "kind", "section", "quote", "note", "source_ref"]
 COMPUTED_KINDS = ["wording_difference", "budget_without_need", "approximate_precise"]
@@ -69,8 +109,7 @@ def errata(data_dir: DataDir = None) -> pd.DataFrame:
     import pandas as pd
 
     rows = [*curated_errata(data_dir)[COLUMNS].to_dict("records"),
-            *_wording_differences(data_dir), *_budgets_without_need(data_dir),
-            *_approximate_precise(data_dir)]
+            *({**row, **wording.texts()} for row, wording in _computed(data_dir))]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     order = {kind: i for i, kind in enumerate(KINDS)}
     frame = frame.sort_values("kind", key=lambda k: k.map(order), kind="stable")
@@ -87,28 +126,65 @@ def _span(text: str, found: list[re.Match[str]]) -> str:
     return text[found[0].start():found[-1].end()]
 
 
-def word_changes(framework: str, sheet: str) -> list[str]:
-    """How `sheet` words `framework`, ignoring case, whitespace and punctuation: "'x y'
-    dropped", "'z' added", "'b' for 'a'", each as printed. Empty when only those differ."""
+CHANGES = {"delete": N_("'{old}' dropped"), "insert": N_("'{new}' added"),
+           "replace": N_("'{new}' for '{old}'")}
+"""How a sheet's wording differs from the framework's, per kind of change."""
+
+
+def word_edits(framework: str, sheet: str) -> list[tuple[str, str, str]]:
+    """How `sheet` words `framework`, ignoring case, whitespace and punctuation: (kind, the
+    sheet's words, the framework's words), each as printed; kind is 'delete', 'insert' or
+    'replace' (CHANGES). Empty when only those differ."""
     old, new = words(framework), words(sheet)
     matcher = SequenceMatcher(None, [w.group().lower() for w in old],
                               [w.group().lower() for w in new], autojunk=False)
-    changes = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "delete":
-            changes.append(f"'{_span(framework, old[i1:i2])}' dropped")
-        elif op == "insert":
-            changes.append(f"'{_span(sheet, new[j1:j2])}' added")
-        elif op == "replace":
-            changes.append(f"'{_span(sheet, new[j1:j2])}' for '{_span(framework, old[i1:i2])}'")
-    return changes
+    return [(op, _span(sheet, new[j1:j2]) if j2 > j1 else "",
+             _span(framework, old[i1:i2]) if i2 > i1 else "")
+            for op, i1, i2, j1, j2 in matcher.get_opcodes() if op in CHANGES]
 
 
-def _names(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def word_changes(framework: str, sheet: str, wording: Words = ENGLISH) -> list[str]:
+    """How `sheet` words `framework` (`word_edits`), as sentences: "'x y' dropped", "'z'
+    added", "'b' for 'a'"."""
+    return [wording.gettext(CHANGES[op]).format(new=new, old=old)
+            for op, new, old in word_edits(framework, sheet)]
 
 
-def _wording_differences(data_dir: DataDir) -> Iterator[dict[str, str]]:
+class Wording:
+    """A computed slip's `section` and `note`: templates (catalog messages) and how to fill
+    them, so that they can be worded in any language (`Words`)."""
+
+    def __init__(self, section: Any, note: Any) -> None:
+        self.section, self.note = section, note
+
+    def texts(self, wording: Words = ENGLISH) -> dict[str, str]:
+        """`{"section": ..., "note": ...}` worded by `wording`."""
+        return {"section": self.section(wording), "note": self.note(wording)}
+
+
+WORDING_SECTION = (N_("Sheet {sheets}: activity {activity}"),
+                   N_("Sheets {sheets}: activity {activity}"))
+WORDING_NOTE = (N_("The activity framework prints '{framework}'. On the sheet: {changes}."),
+                N_("The activity framework prints '{framework}'. On the sheets: {changes}."))
+
+
+def computed_wordings(data_dir: DataDir = None) -> dict[str, Wording]:
+    """The computed slips' wordings, by erratum_id: their section and note in any language
+    (`Wording.texts`), the same texts as `errata` in English."""
+    return {row["erratum_id"]: wording for row, wording in _computed(data_dir)}
+
+
+Computed = Iterator[tuple[dict[str, str], Wording]]
+"""Computed slips: each row's other columns, and its wording."""
+
+
+def _computed(data_dir: DataDir) -> Computed:
+    yield from _wording_differences(data_dir)
+    yield from _budgets_without_need(data_dir)
+    yield from _approximate_precise(data_dir)
+
+
+def _wording_differences(data_dir: DataDir) -> Computed:
     framework = activities(data_dir).set_index("activity_id")["text"]
     order = {a: i for i, a in enumerate(framework.index)}
     titles = sheet_table(data_dir).set_index("sheet_id")
@@ -120,26 +196,29 @@ def _wording_differences(data_dir: DataDir) -> Iterator[dict[str, str]]:
     seen: dict[str, int] = {}
     for (activity_id, text), sheets in sorted(variants.items(),
                                               key=lambda kv: (order[kv[0][0]], kv[1][0])):
-        changes = word_changes(framework[activity_id], text)
-        if not changes:
+        printed = str(framework[activity_id])
+        if not word_edits(printed, text):
             continue
         seen[activity_id] = seen.get(activity_id, 0) + 1
         suffix = "" if seen[activity_id] == 1 else f"_{seen[activity_id]}"
-        names = [str(titles.loc[s, "sheet_title"]) for s in sheets]
-        plural = "s" if len(sheets) > 1 else ""
+        titled = [(s, str(titles.loc[s, "sheet_title"])) for s in sheets]
+        many = int(len(sheets) > 1)
         yield {
             "erratum_id": f"wording_{activity_id.lower().replace('.', '_')}{suffix}",
             "kind": "wording_difference",
-            "section": f"Sheet{plural} {_names(names)}: activity {activity_id}",
             "quote": text,
-            "note": f"The activity framework prints '{framework[activity_id]}'. On the"
-            f" sheet{plural}: {'; '.join(changes)}.",
             "source_ref": f"computed: activities.csv ({activity_id}) vs sheet_activities.csv"
             f" ({', '.join(sheets)})",
-        }
+        }, Wording(
+            lambda w, titled=titled, many=many, activity=activity_id: w.gettext(
+                WORDING_SECTION[many]).format(
+                    sheets=w.names([w.sheet(s, t) for s, t in titled]), activity=activity),
+            lambda w, printed=printed, text=text, many=many: w.gettext(
+                WORDING_NOTE[many]).format(
+                    framework=printed, changes="; ".join(word_changes(printed, text, w))))
 
 
-def _budgets_without_need(data_dir: DataDir) -> Iterator[dict[str, str]]:
+def _budgets_without_need(data_dir: DataDir) -> Computed:
     office_table = offices(data_dir)[["office_id", "office_name_as_printed", "sheet_id",
                                       "position"]]
     cells = funding(data_dir).merge(office_table, on="office_id")
@@ -155,23 +234,46 @@ def _budgets_without_need(data_dir: DataDir) -> Iterator[dict[str, str]]:
     for (sheet, component), group in budgeted.groupby(["sheet_id", "component"], sort=False):
         if (sheet, component) in listed:
             continue
-        total = int(group["amount_usd"].sum())
-        need_labels = [str(labels[c]).lower() for c in COMPONENTS if (sheet, c) in listed]
-        under = _names(need_labels) if need_labels else "no outcome"
-        reading = ("the evaluation of the plan is not an outcome, so the sheets have no needs"
-                   " for it" if component == "evaluation" else
-                   "the sheet's needs for this outcome are missing")
+        needed = [(c, str(labels[c])) for c in COMPONENTS if (sheet, c) in listed]
+        facts = {"sheet": (sheet, str(titles.loc[sheet, "sheet_title"])),
+                 "outcome": (component, str(labels[component])),
+                 "total": int(group["amount_usd"].sum()), "needed": needed,
+                 "offices": list(zip(group["office_id"], group["office_name_as_printed"],
+                                     strict=True)),
+                 "reading": READINGS["evaluation" if component == "evaluation" else "other"]}
         yield {
             "erratum_id": f"budget_without_need_{sheet}_{component}",
             "kind": "budget_without_need",
-            "section": f"Sheet {titles.loc[sheet, 'sheet_title']}: {labels[component]}",
             "quote": " + ".join(group["amount_as_printed"]),
-            "note": f"The sheet budgets USD {total:,} for {str(labels[component]).lower()}"
-            f" ({', '.join(group['office_name_as_printed'])}) but lists no need under it; its"
-            f" needs are under {under}. Likely reading: {reading}.",
             "source_ref": f"computed: funding.csv ({', '.join(group['office_id'])},"
             f" {component}) and offices.csv vs sheet_needs.csv ({sheet})",
-        }
+        }, Wording(lambda w, f=facts: w.gettext(BUDGET_SECTION).format(
+                       sheet=w.sheet(*f["sheet"]), outcome=w.outcome(*f["outcome"])),
+                   lambda w, f=facts: _budget_note(w, f))
+
+
+BUDGET_SECTION = N_("Sheet {sheet}: {outcome}")
+BUDGET_NOTE = N_("The sheet budgets USD {total} for {outcome} ({offices}) but lists no need"
+                 " under it; its needs are under {under}. Likely reading: {reading}.")
+NO_OUTCOME = N_("no outcome")
+READINGS = {"evaluation": N_("the evaluation of the plan is not an outcome, so the sheets have"
+                             " no needs for it"),
+            "other": N_("the sheet's needs for this outcome are missing")}
+
+
+def _budget_note(w: Words, facts: dict[str, Any]) -> str:
+    needed = [w.outcome(c, t).lower() for c, t in facts["needed"]]
+    return w.gettext(BUDGET_NOTE).format(
+        total=w.number(facts["total"]), outcome=w.outcome(*facts["outcome"]).lower(),
+        offices=", ".join(w.office(o, n) for o, n in facts["offices"]),
+        under=w.names(needed) if needed else w.gettext(NO_OUTCOME),
+        reading=w.gettext(facts["reading"]))
+
+
+BOUND_NOTE = N_("A figure given to the unit ({value}) is stated as a bound ('{words}'); likely"
+                " the count at a date the plan does not give.")
+APPROXIMATE_NOTE = N_("A figure given to the unit ({value}) is called '{words}'; likely an"
+                      " exact count, approximate in words only.")
 
 
 def significant_digits(value: float) -> int:
@@ -179,25 +281,20 @@ def significant_digits(value: float) -> int:
     return len(Decimal(repr(float(value))).normalize().as_tuple().digits)
 
 
-def _approximate_precise(data_dir: DataDir) -> Iterator[dict[str, str]]:
+def _approximate_precise(data_dir: DataDir) -> Computed:
     figures = key_figures(data_dir)
     for row in figures.itertuples(index=False):
         if row.qualifier not in APPROXIMATE or significant_digits(row.value) < PRECISE_DIGITS:
             continue
         words_ = APPROXIMATE[row.qualifier]
-        value = f"{row.value:,.0f}" if float(row.value).is_integer() else f"{row.value:,}"
-        if row.qualifier in BOUNDS:
-            note = (f"A figure given to the unit ({value}) is stated as a bound ('{words_}');"
-                    " likely the count at a date the plan does not give.")
-        else:
-            note = (f"A figure given to the unit ({value}) is called '{words_}'; likely an"
-                    " exact count, approximate in words only.")
+        value = ENGLISH.number(row.value)
+        template = BOUND_NOTE if row.qualifier in BOUNDS else APPROXIMATE_NOTE
         yield {
             "erratum_id": f"approximate_{row.figure_id}",
             "kind": "approximate_precise",
-            "section": str(row.source_ref),
             "quote": str(row.statement),
-            "note": note,
             "source_ref": f"computed: key_figures.csv ({row.figure_id}: qualifier"
             f" {row.qualifier}, value {value})",
-        }
+        }, Wording(lambda w, where=str(row.source_ref): where,  # the plan's place, as listed
+                   lambda w, t=template, v=row.value, q=words_: w.gettext(t).format(
+                       value=w.number(v), words=q))

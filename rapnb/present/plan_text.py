@@ -53,8 +53,8 @@ def localize(frame: pd.DataFrame, ctx: Context, table: str, key: list[str],
         return frame.copy()
     out = frame.copy()
     index = _index(ctx)
-    keys = ["|".join(str(v) for v in row) for row in zip(*(frame[k] for k in key),
-                                                          strict=True)]
+    keys = [ROW_KEY_SEPARATOR.join(str(v) for v in row)
+            for row in zip(*(frame[k] for k in key), strict=True)]
     for field in fields:
         out[field] = [index.get((table, k, field), v) if isinstance(v, str) else v
                       for k, v in zip(keys, frame[field], strict=True)]
@@ -64,9 +64,8 @@ def localize(frame: pd.DataFrame, ctx: Context, table: str, key: list[str],
 def stock_notes(ctx: Where, stocks: pd.DataFrame) -> list[str]:
     """The `note` of each row of `stocks` (rows of the stocks table, their `geography` still
     the English one) in the context's language; '' where there is none."""
-    return [str(translated(ctx, "stocks", f"{g}{ROW_KEY_SEPARATOR}{y}", "note", n))
-            if isinstance(n, str) else ""
-            for g, y, n in zip(stocks["geography"], stocks["year"], stocks["note"], strict=True)]
+    notes = localize(stocks, as_context(ctx), "stocks", ["geography", "year"], ["note"])["note"]
+    return [n if isinstance(n, str) else "" for n in notes]
 
 
 def country_name(ctx: Where, iso3: object, english: str) -> str:

@@ -16,6 +16,7 @@ from rapnb.derived.reconcile import reconcile
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.derived.stocks import aggregate_stocks, latest_stocks
 from rapnb.present import i18n
+from rapnb.present.errata_text import localize_computed
 from rapnb.present.formatting import (
     NA,
     Markdown,
@@ -596,7 +597,9 @@ def errata_table(ctx: Where = None) -> pd.DataFrame:
     words as printed and the note (a DataFrame: its HTML display escapes the text)."""
     ctx = as_context(ctx)
     _ = tr(ctx)
-    found = localize(errata(ctx), ctx, "errata", ["erratum_id"], ["section", "note"])
+    english = errata(ctx)
+    found = localize_computed(
+        localize(english, ctx, "errata", ["erratum_id"], ["section", "note"]), ctx)
     kinds = [_(ERRATA_KINDS.get(str(k), str(k))) for k in found["kind"]]
     table = found.assign(Kind=kinds).rename(
         columns={"section": "Where", "quote": "As printed", "note": "Note"}
@@ -605,6 +608,11 @@ def errata_table(ctx: Where = None) -> pd.DataFrame:
                  "Note": _("Note")}).set_index(_("Kind"))
     if ctx.lang != SOURCE_LANGUAGE:  # the plan's words, quoted as printed
         in_language(table, SOURCE_LANGUAGE, [_("As printed")])
+        for field, column in (("section", _("Where")), ("note", _("Note"))):
+            # what is left in English: the plan's places as its key figures list them
+            in_language(table, SOURCE_LANGUAGE, [column],
+                        [bool(e) and e == t for e, t in zip(english[field], found[field],
+                                                            strict=True)])
     return table
 
 

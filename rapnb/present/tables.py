@@ -37,15 +37,25 @@ def caption_of(table: pd.DataFrame) -> str | None:
 
 
 COLUMN_LANG_KEY = "rapnb_column_lang"
-"""`table.attrs` key: column -> the language its cells are in, where it is not the page's."""
+"""`table.attrs` key: column -> the language of its cells where it is not the page's (one code
+for the whole column, or one code or None per row)."""
 
 
-def in_language(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
+def in_language(table: pd.DataFrame, lang: str, columns: list[str],
+                rows: list[bool] | None = None) -> pd.DataFrame:
     """`table` with `columns` marked as written in `lang` (their cells get `lang="..."`): the
-    plan's words quoted as printed, say, on a page in another language."""
+    plan's words quoted as printed, say, on a page in another language; only the rows where
+    `rows` is True, if given (texts left untranslated)."""
+    marks = lang if rows is None else [lang if row else None for row in rows]
     table.attrs[COLUMN_LANG_KEY] = {**table.attrs.get(COLUMN_LANG_KEY, {}),
-                                    **dict.fromkeys(columns, lang)}
+                                    **dict.fromkeys(columns, marks)}
     return table
+
+
+def _lang_attribute(marks: str | list[str | None] | None, row: int) -> str:
+    """The `lang` attribute of a cell in `row` of a column marked `marks` ('' if none)."""
+    lang = marks[row] if isinstance(marks, list) else marks
+    return f' lang="{escape(lang)}"' if lang else ""
 
 
 def _cell(value: Any) -> str:
@@ -96,9 +106,7 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
                                   for h in headers) + "</tr>")
     lines.append("</thead>")
     lines.append("<tbody>")
-    column_langs = table.attrs.get(COLUMN_LANG_KEY, {})
-    langs = [f' lang="{escape(column_langs[c])}"' if c in column_langs else ""
-             for c in table.columns]
+    column_marks = [table.attrs.get(COLUMN_LANG_KEY, {}).get(c) for c in table.columns]
     keys = [k if isinstance(k, tuple) else (k,) for k in table.index] if show_index else []
     spans = [_spans([k[:level + 1] for k in keys]) for level in range(levels)]
     for row_number, row in enumerate(table.itertuples(index=False, name=None)):
@@ -109,8 +117,8 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
                 continue
             rowspan = f' rowspan="{span}"' if span > 1 else ""
             cells.append(f'<th scope="row"{rowspan}>{_cell(keys[row_number][level])}</th>')
-        cells += [f"<td{lang}>{_cell(value)}</td>" for lang, value in zip(langs, row,
-                                                                             strict=True)]
+        cells += [f"<td{_lang_attribute(marks, row_number)}>{_cell(value)}</td>"
+                  for marks, value in zip(column_marks, row, strict=True)]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody>")
     lines.append("</table>")

@@ -91,20 +91,21 @@ def _visible_text(path: Path) -> str:
             text = text.replace(" ".join(source[key].split()), "")
     for quoted in _quoted_english():
         text = text.replace(quoted, "")
-    # The plan's own words in quotation marks ("Funding requested" as its heading prints it).
-    return re.sub(r"“[^”]*”|‘[^’]*’", "", text)
+    # The plan's own words in quotation marks ("Funding requested" as its heading prints it;
+    # 'Venezuelans nationals' as a note on a slip quotes it; an apostrophe is no quotation).
+    return re.sub(r"“[^”]*”|‘[^’]*’|(?<![A-Za-zÀ-ÿ])'[^']*'(?![A-Za-zÀ-ÿ])", "", text)
 
 
 def _quoted_english() -> list[str]:
     """English a Spanish page shows as data, not as interface: the plan's slips quoted as
-    printed with where they are and their note (errata: the curated ones are translated, the
-    computed ones are not), and the secondary sources' own descriptions and notes of the
-    stocks (longest first, so that no part is left)."""
+    printed, the places its key figures name (where a computed slip is), and the secondary
+    sources as cited (longest first, so that no part is left). The notes on the slips and on
+    the figures are translated, so they are not left out here."""
     import rapnb
 
     errata, stocks = rapnb.errata(), rapnb.stocks()
-    texts = [*errata["quote"], *errata["section"], *errata["note"], *stocks["source"],
-             *stocks["note"].dropna()]
+    places = errata.loc[errata["kind"] == "approximate_precise", "section"]
+    texts = [*errata["quote"], *places, *stocks["source"]]
     return sorted({" ".join(str(t).split()) for t in texts if str(t).strip()}, key=len,
                   reverse=True)
 

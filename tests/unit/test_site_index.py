@@ -45,7 +45,8 @@ def test_index_links_only_what_exists(tmp_path: Path) -> None:
 def test_pdfs_the_book_and_a_second_language_slot_in(tmp_path: Path) -> None:
     _touch(tmp_path, "sheets/peru/peru.html", "sheets/peru/peru.pdf",
            "regional_overview/regional_overview.html", "regional_action_plan_2018.pdf",
-           "rap_datapackage.zip", "es/sheets/peru/peru.html", "es/index.html")
+           "rap_datapackage.zip", "es/sheets/peru/peru.html", "es/index.html",
+           "es/regional_action_plan_2018.pdf")
     assert [(e.lang, e.prefix) for e in editions(tmp_path)] == [("en", ""), ("es", "es/")]
     text = index_html(tmp_path)
     links = _links(text)
@@ -53,6 +54,7 @@ def test_pdfs_the_book_and_a_second_language_slot_in(tmp_path: Path) -> None:
                 "es/sheets/peru/peru.html", "es/index.html"):
         assert rel in links, rel
     assert "English: " in text and '<span lang="es">Español</span>: ' in text
+    assert '<span lang="es">Español (PDF)</span>' in text  # the book link, in its language
     assert "HTML<span class=\"rapnb-sr\"> of the Peru sheet (Spanish)</span>" in text
 
 
@@ -94,3 +96,14 @@ def test_index_numbers_come_from_the_data_and_text_is_escaped(tmp_path: Path,
     text = index_html(tmp_path, data_copy)
     assert "Colombia &lt;b&gt;&amp;&lt;/b&gt;" in text and "<b>&" not in text
     assert "USD 32,326,041" in text and "13,399,999" in text and "41.5%" in text
+
+
+def test_a_missing_index_page_is_noticed(tmp_path: Path) -> None:
+    from rapnb.build.site import index_missing
+
+    _touch(tmp_path, "en/sheets/peru/peru.html", "es/sheets/peru/peru.html")
+    assert index_missing(tmp_path)
+    write_index(tmp_path)
+    assert not index_missing(tmp_path)
+    (tmp_path / "es" / "index.html").unlink()
+    assert index_missing(tmp_path)  # a no-op render writes the index pages again

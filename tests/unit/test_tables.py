@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from rapnb.context import Context
 from rapnb.present import report
 from rapnb.present.tables import ROW_HEADER, captioned, table_html
 
@@ -91,3 +92,37 @@ def test_a_column_in_another_language_is_marked() -> None:
     html = table_html(table)
     assert '<td>una nota</td><td lang="en">Fist line</td>' in html
     assert '<th scope="row">typo</th>' in html  # the index keeps the page's language
+
+
+def test_cells_left_in_another_language_are_marked_row_by_row() -> None:
+    from rapnb.present.tables import in_language
+
+    table = in_language(pd.DataFrame({"Nota": ["traducida", "not translated"]}), "en",
+                        ["Nota"], [False, True])
+    html = table_html(table)
+    assert "<td>traducida</td>" in html and '<td lang="en">not translated</td>' in html
+
+
+def test_the_spanish_errata_mark_what_is_english() -> None:
+    """Curated and computed slips read in Spanish; the plan's words as printed, and the places
+    the key figures list (no translation), are marked English; nothing is in English."""
+    html = table_html(report.errata_table(Context.create(None, "es")))
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    curated = next(r for r in rows if "Venezuelans nationals" in r)
+    assert '<td lang="en">There has been a 51% increase' in curated
+    assert "<td>&#x27;Venezuelans nationals&#x27;: probablemente" in curated
+    computed = next(r for r in rows if "actividad O1.A4" in r)
+    assert "<td>El marco de actividades imprime &#x27;Organize regional" in computed
+    assert "<td>Ficha Regional (Oficinas Regionales de Buenos Aires y San José)" in computed
+    approximate = next(r for r in rows if "68.374" in r)
+    assert '<td lang="en">Trends: regularisation, Colombia paragraph</td>' in approximate
+    assert "<td>Una cifra dada hasta la unidad (68.374)" in approximate
+    english = table_html(report.errata_table(Context.create(None, "en")))
+    assert 'lang="' not in english and "A figure given to the unit (68,374)" in english
+
+
+def test_the_spanish_stocks_table_marks_its_english_sources() -> None:
+    html = table_html(report.stocks_table(Context.create(None, "es")))
+    chile = next(r for r in re.findall(r"<tr>(.*?)</tr>", html) if ">Chile<" in r)
+    assert '<td lang="en">press report citing IOM' in chile
+    assert "<td>fuente secundaria; la cifra no se verificó en la publicación original</td>" in chile

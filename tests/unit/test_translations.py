@@ -234,6 +234,15 @@ def test_sources_are_the_fixed_vocabulary(rows: list[dict[str, str]]) -> None:
     assert ours == len(rows) - 15  # every text but the 15 IOM office names is ours
 
 
+def test_quotations_of_the_plan_stay_as_printed(rows: list[dict[str, str]]) -> None:
+    """What a text quotes of the plan in single quotes, its translation quotes word for word
+    (so the checks below may leave the quotations out)."""
+    problems = [(r["table"], r["row_key"], r["field"]) for r in rows
+                if Counter(QUOTED.findall(r["text_en"])) != Counter(QUOTED.findall(r["text_es"]))]
+    assert problems == []
+    assert sum(bool(QUOTED.search(r["text_en"])) for r in rows) >= 36  # the errata quote
+
+
 def test_terms(rows: list[dict[str, str]]) -> None:
     problems = []
     for r in rows:

@@ -1,0 +1,54 @@
+"""The computed slips' section and note in a render's language: the templates of
+`rapnb.derived.errata` from the catalog, filled with the sheets', outcomes' and offices' names
+in that language and its numbers (the plan's words they quote stay as printed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapnb.context import Context
+from rapnb.derived.errata import Words, computed_wordings
+from rapnb.present import i18n
+from rapnb.present.plan_text import translated
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class LocalWords(Words):
+    """The wording of a context's language (`rapnb.derived.errata.Words`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self._ = ctx, i18n.tr(ctx)
+
+    def gettext(self, message: str) -> str:
+        return self._(message)
+
+    def sheet(self, sheet_id: str, title: str) -> str:
+        return str(translated(self.ctx, "sheets", sheet_id, "sheet_title", title))
+
+    def outcome(self, component: str, title: str) -> str:
+        return str(translated(self.ctx, "outcomes", component, "short_title", title))
+
+    def office(self, office_id: str, printed: str) -> str:
+        return str(translated(self.ctx, "offices", office_id, "office_name_as_printed",
+                              printed))
+
+    def number(self, value: float) -> str:
+        decimals = 0 if float(value).is_integer() else len(str(value).partition(".")[2])
+        return i18n.number(value, self.ctx.lang, decimals)
+
+
+def localize_computed(found: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """`found` (rows of `rapnb.errata()`) with the computed slips' section and note in the
+    context's language."""
+    if ctx.lang == i18n.SOURCE_LANGUAGE:
+        return found
+    wordings, words = computed_wordings(ctx), LocalWords(ctx)
+    out = found.copy()
+    for position, erratum_id in enumerate(out["erratum_id"]):
+        if erratum_id in wordings:
+            texts = wordings[erratum_id].texts(words)
+            out.iloc[position, out.columns.get_loc("section")] = texts["section"]
+            out.iloc[position, out.columns.get_loc("note")] = texts["note"]
+    return out
