@@ -29,7 +29,7 @@ from rapnb.present.formatting import (
 )
 from rapnb.present.i18n import N_, SOURCE_LANGUAGE, UNOFFICIAL, tr
 from rapnb.present.plan_text import country_name, localize, stock_notes, translated
-from rapnb.present.tables import Details, captioned, in_language
+from rapnb.present.tables import Details, captioned, in_language, quoting
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,6 +180,7 @@ def stocks_table(ctx: Where = None) -> pd.DataFrame:
     ).set_index(_("Country"))
     if lang != SOURCE_LANGUAGE:  # the sources are cited as published, in English
         in_language(shown, SOURCE_LANGUAGE, [_("Source")])
+        quoting(shown, SOURCE_LANGUAGE, [_("Note")])  # the plan's words the notes quote
     return captioned(shown, _("Figure 1 data: the latest stock of Venezuelan nationals per"
                               " destination country, with its year, confidence and source"))
 
@@ -608,6 +609,7 @@ def errata_table(ctx: Where = None) -> pd.DataFrame:
                  "Note": _("Note")}).set_index(_("Kind"))
     if ctx.lang != SOURCE_LANGUAGE:  # the plan's words, quoted as printed
         in_language(table, SOURCE_LANGUAGE, [_("As printed")])
+        quoting(table, SOURCE_LANGUAGE, [_("Note")])
         for field, column in (("section", _("Where")), ("note", _("Note"))):
             # what is left in English: the plan's places as its key figures list them
             in_language(table, SOURCE_LANGUAGE, [column],

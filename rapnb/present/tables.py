@@ -10,6 +10,7 @@ Every cell's text is escaped.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rapnb.present.formatting import escape_html as escape
@@ -50,6 +51,30 @@ def in_language(table: pd.DataFrame, lang: str, columns: list[str],
     table.attrs[COLUMN_LANG_KEY] = {**table.attrs.get(COLUMN_LANG_KEY, {}),
                                     **dict.fromkeys(columns, marks)}
     return table
+
+
+QUOTE_LANG_KEY = "rapnb_quote_lang"
+"""`table.attrs` key: column -> the language of the quotations in single quotes its cells
+hold (the plan's words, as printed, inside a note in the page's language)."""
+QUOTATION = re.compile(r"(?<![^\W\d_])'([^']+)'(?![^\W\d_])")
+"""A quotation in single quotes; an apostrophe inside a word ("IOM's") is none."""
+
+
+def quoting(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
+    """`table` with the quotations in `columns` marked as written in `lang`."""
+    table.attrs[QUOTE_LANG_KEY] = {**table.attrs.get(QUOTE_LANG_KEY, {}),
+                                   **dict.fromkeys(columns, lang)}
+    return table
+
+
+def _with_quotations(value: Any, lang: str | None) -> str:
+    """A cell's text (`_cell`), its quotations wrapped in `<span lang=...>` if `lang`."""
+    if not lang or not isinstance(value, str):
+        return _cell(value)
+    parts = QUOTATION.split(value)  # text, quoted, text, quoted ... text
+    return "".join(escape(part) if i % 2 == 0 else
+                   f"&#x27;<span lang=\"{escape(lang)}\">{escape(part)}</span>&#x27;"
+                   for i, part in enumerate(parts))
 
 
 def _lang_attribute(marks: str | list[str | None] | None, row: int) -> str:
@@ -107,6 +132,7 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
     lines.append("</thead>")
     lines.append("<tbody>")
     column_marks = [table.attrs.get(COLUMN_LANG_KEY, {}).get(c) for c in table.columns]
+    quote_langs = [table.attrs.get(QUOTE_LANG_KEY, {}).get(c) for c in table.columns]
     keys = [k if isinstance(k, tuple) else (k,) for k in table.index] if show_index else []
     spans = [_spans([k[:level + 1] for k in keys]) for level in range(levels)]
     for row_number, row in enumerate(table.itertuples(index=False, name=None)):
@@ -117,8 +143,9 @@ def table_html(table: pd.DataFrame, caption: str | None = None) -> str:
                 continue
             rowspan = f' rowspan="{span}"' if span > 1 else ""
             cells.append(f'<th scope="row"{rowspan}>{_cell(keys[row_number][level])}</th>')
-        cells += [f"<td{_lang_attribute(marks, row_number)}>{_cell(value)}</td>"
-                  for marks, value in zip(column_marks, row, strict=True)]
+        cells += [f"<td{_lang_attribute(marks, row_number)}>"
+                  f"{_with_quotations(value, quoted)}</td>"
+                  for marks, quoted, value in zip(column_marks, quote_langs, row, strict=True)]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody>")
     lines.append("</table>")

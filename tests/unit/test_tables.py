@@ -110,9 +110,10 @@ def test_the_spanish_errata_mark_what_is_english() -> None:
     rows = re.findall(r"<tr>(.*?)</tr>", html)
     curated = next(r for r in rows if "Venezuelans nationals" in r)
     assert '<td lang="en">There has been a 51% increase' in curated
-    assert "<td>&#x27;Venezuelans nationals&#x27;: probablemente" in curated
+    assert ('<td>&#x27;<span lang="en">Venezuelans nationals</span>&#x27;: probablemente'
+            in curated)  # the note's quotation of the plan, marked English
     computed = next(r for r in rows if "actividad O1.A4" in r)
-    assert "<td>El marco de actividades imprime &#x27;Organize regional" in computed
+    assert '<td>El marco de actividades imprime &#x27;<span lang="en">Organize regional' in computed
     assert "<td>Ficha Regional (Oficinas Regionales de Buenos Aires y San José)" in computed
     approximate = next(r for r in rows if "68.374" in r)
     assert '<td lang="en">Trends: regularisation, Colombia paragraph</td>' in approximate
@@ -126,3 +127,14 @@ def test_the_spanish_stocks_table_marks_its_english_sources() -> None:
     chile = next(r for r in re.findall(r"<tr>(.*?)</tr>", html) if ">Chile<" in r)
     assert '<td lang="en">press report citing IOM' in chile
     assert "<td>fuente secundaria; la cifra no se verificó en la publicación original</td>" in chile
+
+
+def test_quotations_in_a_cell_are_marked() -> None:
+    from rapnb.present.tables import quoting
+
+    table = quoting(pd.DataFrame({"Nota": ["la OIM's 'today' y 'about 600,000'", None]}),
+                    "en", ["Nota"])
+    html = table_html(table)
+    assert ("<td>la OIM&#x27;s &#x27;<span lang=\"en\">today</span>&#x27; y"
+            " &#x27;<span lang=\"en\">about 600,000</span>&#x27;</td>") in html
+    assert "<td></td>" in html  # a missing value stays an empty cell
