@@ -662,7 +662,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "sources": [PLAN],
     },
     "translations": {
-        "description": "Spanish versions of the plan's texts (the plan is in English): one row per"
+        "description": "Spanish versions of the plan's texts (the plan is in English) and of the"
+        " project's notes on the secondary figures and the errata: one row per"
         " table, row and text field; another language is another pair of text and source"
         " columns. The Spanish texts are unofficial translations unless `source_es` says"
         " otherwise.",
