@@ -2,8 +2,9 @@
 PDF: the PDF shows the text the notebook computed, cell by cell, never a recomputation.
 
 A cell is `{"t": text, "th": header or index cell, "rs": rowspan, "cs": colspan, "num":
-holds only a number}`. pandas writes the index names on a second header row; that row is
-folded into the first when the two do not overlap, as a printed table would show them.
+holds only a number}`, and `"lang"` if its language is not the page's (the PDF tags it so).
+pandas writes the index names on a second header row; that row is folded into the first when
+the two do not overlap, as a printed table would show them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class _TableParser(HTMLParser):
             values = dict(attrs)
             self._cell = {"t": "", "th": tag == "th", "rs": _span(values.get("rowspan")),
                           "cs": _span(values.get("colspan"))}
+            if values.get("lang"):  # a cell in another language than the page's
+                self._cell["lang"] = values["lang"]
             self._text = []
         elif tag == "br" and self._cell is not None:
             self._text.append(" ")

@@ -195,3 +195,20 @@ def test_skipped_heading_levels_are_closed_up() -> None:
     nb = new_notebook(cells=[new_markdown_cell("# Top\n\n### Jumped\n\n#### Deeper\n\n# Next")])
     kinds = [kind for kind, _ in structure(notebook_pdf(nb, "levels")) if kind.startswith("/H")]
     assert kinds == ["/H1", "/H2", "/H3", "/H1"]
+
+
+def test_a_cell_in_another_language_is_tagged_with_it() -> None:
+    from rapnb.present.tables import in_language, table_html
+
+    frame = in_language(pd.DataFrame({"Nota": ["una nota"], "Texto impreso": ["Fist line"]}),
+                        "en", ["Texto impreso"])
+    html = new_output("display_data", data={"text/html": table_html(frame)})
+    nb = new_notebook(cells=[new_markdown_cell("# Ficha: país"),
+                             new_code_cell("t", outputs=[html])],
+                      metadata={"papermill": {"parameters": {"lang": "es"}}})
+    pdf = notebook_pdf(nb, "ficha")
+    assert pdf.count(b"/Lang(en)") == 1 and b"/Lang(es)" in pdf  # the cell, and the page
+    plain = in_language(pd.DataFrame({"Nota": ["una nota"], "Texto impreso": ["Fist line"]}),
+                        "en", [])
+    nb.cells[1].outputs = [new_output("display_data", data={"text/html": table_html(plain)})]
+    assert b"/Lang(en)" not in notebook_pdf(nb, "ficha")
