@@ -250,28 +250,14 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
     """The index page of output folder `out` in language `lang` (at `index_rel(lang)`), from
     the data in `data_dir` (deterministic); `coming` names files written right after it (the
     manifest), linked as if present."""
-    from rapnb.datasets.sources import PLAN
-
     folder, coming = Path(out), frozenset(coming)
-    here = index_rel(lang)
-    page = _Page(lang, posixpath.dirname(here) or ".")
+    page = _Page(lang, posixpath.dirname(index_rel(lang)) or ".")
     _ = page._
     ctx = Context.create(data_dir, lang)
     found = sorted(editions(folder), key=lambda e: e.lang != lang)  # the page's own first
-    twins = "".join(
-        f'\n<a href="{escape(page.href(rel))}"'
-        f' hreflang="{e.lang}" lang="{e.lang}">{escape(LANGUAGE_NAMES.get(e.lang, e.lang))}</a>'
-        for e in _index_editions(found)
-        if e.lang != lang and ((folder / (rel := index_rel(e.lang))).is_file() or rel in coming))
     title = _(TITLE)
-    # the plan's title and publisher, cited as printed (in English)
-    source_lang = "" if lang == SOURCE_LANGUAGE else f' lang="{SOURCE_LANGUAGE}"'
-    citation = (f"<cite>{escape(PLAN['title'])}</cite>. {escape(PLAN['producer'])},"
-                f" {escape(PLAN['date'])}.")
     heads = {"page": _("{title}: the report").format(title=title), "report": _("The report"),
              "sheets": _("The sheets"), "downloads": _("Downloads")}
-    note = (f'\n<p class="rapnb-unofficial"><em>{escape(_unofficial(ctx))}</em></p>'
-            if lang != DEFAULT_LANG else "")
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -284,15 +270,9 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 </style>
 </head>
 <body class="rapnb-report">
-<header class="rapnb-nav">
-<nav aria-label="{escape(_(SITE_LABEL))}">
-<a href="{INDEX_NAME}" aria-current="page">{escape(_(INDEX_LABEL))}</a>{twins}
-</nav>
-</header>
+{_nav(folder, page, found, coming)}
 <main>
-<h1>{escape(title)}</h1>{note}
-<p{source_lang}>{citation}</p>
-<p>{_headline(ctx, page)}</p>
+{_opening(ctx, page, title)}
 <h2>{escape(heads["report"])}</h2>
 {_reports(folder, page, found)}
 <h2>{escape(heads["sheets"])}</h2>
@@ -303,6 +283,36 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 </body>
 </html>
 """
+
+
+def _nav(out: Path, page: _Page, found: list[Edition], coming: frozenset[str]) -> str:
+    """The bar on top: this page (the index), and the index in each other language there is
+    (or is `coming`)."""
+    _ = page._
+    twins = []
+    for edition in _index_editions(found):
+        rel = index_rel(edition.lang)
+        if edition.lang != page.lang and ((out / rel).is_file() or rel in coming):
+            name = escape(LANGUAGE_NAMES.get(edition.lang, edition.lang))
+            twins.append(f'\n<a href="{escape(page.href(rel))}" hreflang="{edition.lang}"'
+                         f' lang="{edition.lang}">{name}</a>')
+    return (f'<header class="rapnb-nav">\n<nav aria-label="{escape(_(SITE_LABEL))}">\n'
+            f'<a href="{INDEX_NAME}" aria-current="page">{escape(_(INDEX_LABEL))}</a>'
+            f'{"".join(twins)}\n</nav>\n</header>')
+
+
+def _opening(ctx: Context, page: _Page, title: str) -> str:
+    """The title, the unofficial-translation note (not in English), the plan cited as
+    printed (in English, marked so on a page in another language) and the headline."""
+    from rapnb.datasets.sources import PLAN
+
+    note = (f'\n<p class="rapnb-unofficial"><em>{escape(_unofficial(ctx))}</em></p>'
+            if page.lang != DEFAULT_LANG else "")
+    source_lang = "" if page.lang == SOURCE_LANGUAGE else f' lang="{SOURCE_LANGUAGE}"'
+    citation = (f"<cite>{escape(PLAN['title'])}</cite>. {escape(PLAN['producer'])},"
+                f" {escape(PLAN['date'])}.")
+    return (f"<h1>{escape(title)}</h1>{note}\n<p{source_lang}>{citation}</p>\n"
+            f"<p>{_headline(ctx, page)}</p>")
 
 
 def _unofficial(ctx: Context) -> str:
