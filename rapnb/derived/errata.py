@@ -65,6 +65,10 @@ class Words:
         """An office's name as the funding table prints it."""
         return printed
 
+    def in_sentence(self, name: str) -> str:
+        """A name (an outcome's) inside a sentence: 'data production and dissemination'."""
+        return name.lower()
+
     def number(self, value: float) -> str:
         """A number, grouped in thousands ('68,374'; decimals as given)."""
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
@@ -262,9 +266,9 @@ READINGS = {"evaluation": N_("the evaluation of the plan is not an outcome, so t
 
 
 def _budget_note(w: Words, facts: dict[str, Any]) -> str:
-    needed = [w.outcome(c, t).lower() for c, t in facts["needed"]]
+    needed = [w.in_sentence(w.outcome(c, t)) for c, t in facts["needed"]]
     return w.gettext(BUDGET_NOTE).format(
-        total=w.number(facts["total"]), outcome=w.outcome(*facts["outcome"]).lower(),
+        total=w.number(facts["total"]), outcome=w.in_sentence(w.outcome(*facts["outcome"])),
         offices=", ".join(w.office(o, n) for o, n in facts["offices"]),
         under=w.names(needed) if needed else w.gettext(NO_OUTCOME),
         reading=w.gettext(facts["reading"]))

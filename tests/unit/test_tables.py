@@ -112,12 +112,13 @@ def test_the_spanish_errata_mark_what_is_english() -> None:
     assert '<td lang="en">There has been a 51% increase' in curated
     assert ('<td>&#x27;<span lang="en">Venezuelans nationals</span>&#x27;: probablemente'
             in curated)  # the note's quotation of the plan, marked English
-    computed = next(r for r in rows if "actividad O1.A4" in r)
-    assert '<td>El marco de actividades imprime &#x27;<span lang="en">Organize regional' in computed
-    assert "<td>Ficha Regional (Oficinas Regionales de Buenos Aires y San José)" in computed
+    computed = next(r for r in rows if "Actividad O1.A4" in r)
+    assert ('<td>En el marco de actividades figura &#x27;<span lang="en">Organize regional'
+            in computed)
+    assert "<td>Actividad O1.A4 en la ficha Regional (Oficinas Regionales" in computed
     approximate = next(r for r in rows if "68.374" in r)
     assert '<td lang="en">Trends: regularisation, Colombia paragraph</td>' in approximate
-    assert "<td>Una cifra dada hasta la unidad (68.374)" in approximate
+    assert "<td>Una cifra precisa hasta la unidad (68.374)" in approximate
     english = table_html(report.errata_table(Context.create(None, "en")))
     assert 'lang="' not in english and "A figure given to the unit (68,374)" in english
 
@@ -138,3 +139,14 @@ def test_quotations_in_a_cell_are_marked() -> None:
     assert ("<td>la OIM&#x27;s &#x27;<span lang=\"en\">today</span>&#x27; y"
             " &#x27;<span lang=\"en\">about 600,000</span>&#x27;</td>") in html
     assert "<td></td>" in html  # a missing value stays an empty cell
+
+
+def test_spanish_and_is_e_before_the_sound_i() -> None:
+    from rapnb.present.errata_text import LocalWords
+
+    words = LocalWords(Context.create(None, "es"))
+    assert words.names(["datos", "“Integración”"]) == "datos e “Integración”"
+    assert words.names(["Chile", "Perú", "hierro"]) == "Chile, Perú y hierro"
+    assert words.names(["agua", "hielo"]) == "agua y hielo"
+    assert LocalWords(Context.create(None, "en")).names(["a", "integration"]) == (
+        "a and integration")
