@@ -355,6 +355,21 @@ class _Renderer:
         return manifest.write(self.out, built)
 
 
+    def write_site_and_manifest(self, data_dir: str, with_site: bool = True) -> Path | None:
+        """Write the index pages (if `with_site`) and then the manifest, which lists them; nothing
+        of the site is written without a manifest to list it, and the index pages are
+        removed again if the manifest cannot be written (a full disk), so every file in the
+        output folder stays listed."""
+        site_files = (site.write_index(self.out, data_dir) if with_site and self.entries
+                      else None)
+        try:
+            return self.write_manifest(site_files)
+        except OSError:
+            for rel in site_files or []:
+                (self.out / rel).unlink(missing_ok=True)
+            raise
+
+
 def _clean_stale(out: Path) -> None:
     """Remove staging directories and temp files that a killed render left behind, and the
     worker temporary directories of renders that are no longer running."""
@@ -455,16 +470,15 @@ def render(
                     if failures:
                         raise failures[0]
                     results += books
-                    # The site's index page, over everything now installed (not when stopped).
-                    site_files = (site.write_index(out_dir, str(renderer.provenance["data_dir"]))
-                                  if flag.signum is None else None)
-                    path = renderer.write_manifest(site_files)
+                    # The site's index pages, over everything now installed (not when stopped).
+                    path = renderer.write_site_and_manifest(
+                        str(renderer.provenance["data_dir"]), with_site=flag.signum is None)
             finally:
                 if zygote is not None:
                     zygote.close()
                 shutil.rmtree(renderer.work, ignore_errors=True)
         elif site.index_missing(out_dir):
-            path = renderer.write_manifest(site.write_index(out_dir, str(renderer.resolved)))
+            path = renderer.write_site_and_manifest(str(renderer.resolved))
         elif (out_dir / manifest.MANIFEST_NAME).is_file():
             path = out_dir / manifest.MANIFEST_NAME  # nothing rendered: nothing rewritten
     order = {name: i for i, name in enumerate(

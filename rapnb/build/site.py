@@ -345,9 +345,16 @@ def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | 
     folder = Path(out)
     langs = [edition.lang for edition in _index_editions(editions(folder))]
     written = [index_rel(lang) for lang in langs]
-    for lang, rel in zip(langs, written, strict=True):
-        atomic_write_text(folder / rel, index_html(folder, data_dir, [MANIFEST_NAME, *written],
-                                                   lang))
+    done: list[str] = []
+    try:
+        for lang, rel in zip(langs, written, strict=True):
+            atomic_write_text(folder / rel, index_html(folder, data_dir,
+                                                       [MANIFEST_NAME, *written], lang))
+            done.append(rel)
+    except OSError:  # a full disk: no index page left that the manifest would not list
+        for rel in done:
+            (folder / rel).unlink(missing_ok=True)
+        raise
     return written
 
 

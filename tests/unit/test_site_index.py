@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from rapnb.build.html_export import page_links
 from rapnb.build.site import editions, index_html, write_index
 
@@ -107,3 +109,24 @@ def test_a_missing_index_page_is_noticed(tmp_path: Path) -> None:
     assert not index_missing(tmp_path)
     (tmp_path / "es" / "index.html").unlink()
     assert index_missing(tmp_path)  # a no-op render writes the index pages again
+
+
+def test_a_full_disk_leaves_no_index_page_behind(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from rapnb.build import site
+
+    _touch(tmp_path, "en/sheets/peru/peru.html", "es/sheets/peru/peru.html")
+    real = site.atomic_write_text
+
+    def full_after_one(path: Path, text: str) -> Path:
+        if path.name == "index.html" and path.parent.name == "es":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, text)
+
+    monkeypatch.setattr(site, "atomic_write_text", full_after_one)
+    with pytest.raises(OSError) as raised:
+        write_index(tmp_path)
+    assert raised.value.errno == errno.ENOSPC
+    assert not (tmp_path / "index.html").exists()  # written first, removed again
