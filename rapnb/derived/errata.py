@@ -17,7 +17,7 @@ Kinds and where they come from (`ORIGINS`):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
@@ -158,7 +158,7 @@ class Wording:
     """A computed slip's `section` and `note`: templates (catalog messages) and how to fill
     them, so that they can be worded in any language (`Words`)."""
 
-    def __init__(self, section: Any, note: Any) -> None:
+    def __init__(self, section: Callable[..., str], note: Callable[..., str]) -> None:
         self.section, self.note = section, note
 
     def texts(self, wording: Words = ENGLISH) -> dict[str, str]:
