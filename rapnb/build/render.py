@@ -354,7 +354,6 @@ class _Renderer:
             built = site.add_to_manifest(built, self.out, list(site_files))
         return manifest.write(self.out, built)
 
-
     def write_site_and_manifest(self, data_dir: str, with_site: bool = True) -> Path | None:
         """Write the index pages (if `with_site`) and then the manifest, which lists them; nothing
         of the site is written without a manifest to list it, and the index pages are

@@ -113,17 +113,18 @@ def _link(out: Path, page: _Page, rel: str, text: str, hidden: str = "",
         return ""
     extra = f'<span class="rapnb-sr"> {escape(hidden)}</span>' if hidden else ""
     hreflang = f' hreflang="{escape(lang)}"' if lang else ""
-    shown = escape(text)
-    if text_lang and text_lang != page.lang:
-        shown = f'<span lang="{escape(text_lang)}">{shown}</span>'
+    shown = _in_language(page, text_lang, escape(text)) if text_lang else escape(text)
     return f'<a href="{escape(page.href(rel))}"{hreflang}>{shown}{extra}</a>'
 
 
+def _in_language(page: _Page, lang: str, markup: str) -> str:
+    """`markup` (text in `lang`) marked up with its language where that is not the page's."""
+    return markup if lang == page.lang else f'<span lang="{escape(lang)}">{markup}</span>'
+
+
 def _language_label(page: _Page, lang: str) -> str:
-    """An edition's language as the page shows it: its own name ('Español'), marked up in its
-    own language where that is not the page's."""
-    name = escape(LANGUAGE_NAMES.get(lang, lang))
-    return name if lang == page.lang else f'<span lang="{escape(lang)}">{name}</span>'
+    """An edition's language as the page shows it: its own name ('Español')."""
+    return _in_language(page, lang, escape(LANGUAGE_NAMES.get(lang, lang)))
 
 
 def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,

@@ -110,14 +110,21 @@ def errata(data_dir: DataDir = None) -> pd.DataFrame:
     Columns: erratum_id, kind, section (where: section, table or sheet), quote (as printed),
     note (what differs and the likely reading, never applied), source_ref.
     """
+    return errata_and_wordings(data_dir)[0]
+
+
+def errata_and_wordings(data_dir: DataDir = None) -> tuple[pd.DataFrame, dict[str, Wording]]:
+    """`errata`, and the computed slips' wordings by erratum_id (their section and note in
+    any language, `Wording.texts`), from one pass over the tables."""
     import pandas as pd
 
+    computed = list(_computed(data_dir))
     rows = [*curated_errata(data_dir)[COLUMNS].to_dict("records"),
-            *({**row, **wording.texts()} for row, wording in _computed(data_dir))]
+            *({**row, **wording.texts()} for row, wording in computed)]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     order = {kind: i for i, kind in enumerate(KINDS)}
     frame = frame.sort_values("kind", key=lambda k: k.map(order), kind="stable")
-    return frame.reset_index(drop=True)
+    return frame.reset_index(drop=True), {row["erratum_id"]: w for row, w in computed}
 
 
 def words(text: str) -> list[re.Match[str]]:
@@ -170,12 +177,6 @@ WORDING_SECTION = (N_("Sheet {sheets}: activity {activity}"),
                    N_("Sheets {sheets}: activity {activity}"))
 WORDING_NOTE = (N_("The activity framework prints '{framework}'. On the sheet: {changes}."),
                 N_("The activity framework prints '{framework}'. On the sheets: {changes}."))
-
-
-def computed_wordings(data_dir: DataDir = None) -> dict[str, Wording]:
-    """The computed slips' wordings, by erratum_id: their section and note in any language
-    (`Wording.texts`), the same texts as `errata` in English."""
-    return {row["erratum_id"]: wording for row, wording in _computed(data_dir)}
 
 
 Computed = Iterator[tuple[dict[str, str], Wording]]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rapnb.context import Context
-from rapnb.derived.errata import Words, computed_wordings
+from rapnb.derived.errata import Wording, Words
 from rapnb.present import i18n
 from rapnb.present.i18n import N_
 from rapnb.present.plan_text import translated
@@ -62,12 +62,13 @@ class LocalWords(Words):
         return i18n.number(value, self.ctx.lang, decimals)
 
 
-def localize_computed(found: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """`found` (rows of `rapnb.errata()`) with the computed slips' section and note in the
-    context's language."""
+def localize_computed(found: pd.DataFrame, ctx: Context,
+                      wordings: dict[str, Wording]) -> pd.DataFrame:
+    """`found` (rows of `rapnb.errata()`) with the computed slips' section and note, worded
+    by `wordings` (`rapnb.derived.errata.errata_and_wordings`), in the context's language."""
     if ctx.lang == i18n.SOURCE_LANGUAGE:
         return found
-    wordings, words = computed_wordings(ctx), LocalWords(ctx)
+    words = LocalWords(ctx)
     out = found.copy()
     for position, erratum_id in enumerate(out["erratum_id"]):
         if erratum_id in wordings:

@@ -9,7 +9,7 @@ from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
 from rapnb.datasets.schema import COMPONENTS
 from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
-from rapnb.derived.errata import errata
+from rapnb.derived.errata import errata_and_wordings
 from rapnb.derived.funding import funding_table
 from rapnb.derived.headline import plan_headline_numbers
 from rapnb.derived.reconcile import reconcile
@@ -598,9 +598,9 @@ def errata_table(ctx: Where = None) -> pd.DataFrame:
     words as printed and the note (a DataFrame: its HTML display escapes the text)."""
     ctx = as_context(ctx)
     _ = tr(ctx)
-    english = errata(ctx)
+    english, wordings = errata_and_wordings(ctx)
     found = localize_computed(
-        localize(english, ctx, "errata", ["erratum_id"], ["section", "note"]), ctx)
+        localize(english, ctx, "errata", ["erratum_id"], ["section", "note"]), ctx, wordings)
     kinds = [_(ERRATA_KINDS.get(str(k), str(k))) for k in found["kind"]]
     table = found.assign(Kind=kinds).rename(
         columns={"section": "Where", "quote": "As printed", "note": "Note"}

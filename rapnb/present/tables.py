@@ -48,8 +48,12 @@ def in_language(table: pd.DataFrame, lang: str, columns: list[str],
     plan's words quoted as printed, say, on a page in another language; only the rows where
     `rows` is True, if given (texts left untranslated)."""
     marks = lang if rows is None else [lang if row else None for row in rows]
-    table.attrs[COLUMN_LANG_KEY] = {**table.attrs.get(COLUMN_LANG_KEY, {}),
-                                    **dict.fromkeys(columns, marks)}
+    return _mark(table, COLUMN_LANG_KEY, columns, marks)
+
+
+def _mark(table: pd.DataFrame, key: str, columns: list[str], value: Any) -> pd.DataFrame:
+    """`table` with `columns` given `value` in the column map `table.attrs[key]`."""
+    table.attrs[key] = {**table.attrs.get(key, {}), **dict.fromkeys(columns, value)}
     return table
 
 
@@ -62,9 +66,7 @@ QUOTATION = re.compile(r"(?<![^\W\d_])'([^']+)'(?![^\W\d_])")
 
 def quoting(table: pd.DataFrame, lang: str, columns: list[str]) -> pd.DataFrame:
     """`table` with the quotations in `columns` marked as written in `lang`."""
-    table.attrs[QUOTE_LANG_KEY] = {**table.attrs.get(QUOTE_LANG_KEY, {}),
-                                   **dict.fromkeys(columns, lang)}
-    return table
+    return _mark(table, QUOTE_LANG_KEY, columns, lang)
 
 
 def _with_quotations(value: Any, lang: str | None) -> str:
