@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,17 @@ def structure(pdf: bytes | Path) -> list[tuple[str, str | None]]:
                 walk(node["/K"])
 
     walk(root.get("/StructTreeRoot", DictionaryObject()).get("/K"))
+    return found
+
+
+def marked_languages(pdf: bytes | Path) -> list[str]:
+    """The languages that runs of the pages' content are marked with (`/Lang` in a marked
+    content's properties, as Typst tags a run of text in another language), in page order."""
+    found: list[str] = []
+    for page in reader(pdf).pages:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        found += [m.decode("latin-1") for m in re.findall(rb"/Lang\s*\(([^)]*)\)", data)]
     return found
 
 

@@ -3,9 +3,11 @@ outputs hold, turned into plain blocks and styled text runs (never into typesett
 
 Blocks: ATX headings, paragraphs, bullet and numbered lists, fenced code, block quotes (as
 paragraphs) and thematic breaks (dropped). Inline: `**strong**`, `*emphasis*` / `_emphasis_`,
-`` `code` ``, `[links](url)`, images (their alt text), backslash escapes and HTML character
-references (`&amp;`, `&#x27;`: what :func:`rapnb.present.formatting.escape` writes). Anything
-else, raw HTML included, stays literal text.
+`` `code` ``, `[links](url)`, images (their alt text), backslash escapes, HTML character
+references (`&amp;`, `&#x27;`: what :func:`rapnb.present.formatting.escape` writes) and a run
+in another language, `<span lang="en">...</span>` (what a translation writes around the title
+of a work it cites as published; the PDF tags the run with its language). Anything else, raw
+HTML included, stays literal text.
 
     >>> parse_blocks("## Funding\\n\\nUSD **1,000**")[1]
     {'k': 'p', 'spans': [{'t': 'USD '}, {'t': '1,000', 'b': True}]}
@@ -19,8 +21,8 @@ import string
 from typing import Any
 
 Span = dict[str, Any]
-"""A run of text: `{"t": text}` plus `"b"` (strong), `"i"` (emphasis), `"c"` (code) and
-`"href"` (a link target) when they apply."""
+"""A run of text: `{"t": text}` plus `"b"` (strong), `"i"` (emphasis), `"c"` (code),
+`"href"` (a link target) and `"lang"` (its language, if not the page's) when they apply."""
 Block = dict[str, Any]
 """`{"k": "h", "level", "spans"}`, `{"k": "p", "spans"}`, `{"k": "ul"|"ol", "items"}` (each
 item a list of spans; `"start"` for `ol`), or `{"k": "pre", "t"}`."""
@@ -32,6 +34,8 @@ _ORDERED = re.compile(r"^ {0,3}(\d{1,9})[.)][ \t]+(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
+_LANG_OPEN = re.compile(r'<span lang="([a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)">')
+_LANG_CLOSE = "</span>"
 
 
 def _text_span(text: str, style: dict[str, Any]) -> Span:
@@ -168,6 +172,14 @@ def parse_inline(text: str, style: dict[str, Any] | None = None) -> list[Span]:
             plain.append(delim)
             i += len(delim)
             continue
+        opened = _LANG_OPEN.match(text, i) if char == "<" else None
+        if opened:
+            end = text.find(_LANG_CLOSE, opened.end())
+            if end >= 0:
+                flush()
+                spans += parse_inline(text[opened.end():end], {**style, "lang": opened.group(1)})
+                i = end + len(_LANG_CLOSE)
+                continue
         image = char == "!" and text.startswith("[", i + 1)
         if char == "[" or image:
             found = _link_end(text, i + image)

@@ -148,3 +148,20 @@ def test_spanish_pages_say_so(real_render) -> None:
         assert "13.399.999" in text or "32.326.041" in text
     english = (real_render["out"] / "en/sheets/colombia/colombia.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]*\blang="en"', english) and "Traducción" not in english
+
+
+def test_an_english_title_in_spanish_prose_is_marked_english(real_render) -> None:
+    """WCAG 3.1.2: the overview cites *Migration Trends in the Americas* by its English title;
+    the page and the PDF mark that run of the Spanish sentence as English."""
+    from pdf_inspect import flat_text, marked_languages
+
+    base = real_render["out"] / "es/regional_overview/regional_overview"
+    html = base.with_suffix(".html").read_text(encoding="utf-8")
+    assert re.search(r"provienen de <span lang=\"en\"><em>Migration Trends in the Americas"
+                     r"</em></span> \(abril de 2018\)", html)
+    pdf = base.with_suffix(".pdf").read_bytes()
+    assert "en" in marked_languages(pdf) and "provienen de Migration Trends" in flat_text(pdf)
+    english = (real_render["out"] / "en/regional_overview/regional_overview.html").read_text(
+        encoding="utf-8")
+    assert "<em>Migration Trends in the Americas</em>" in english
+    assert '<span lang="en"><em>Migration' not in english

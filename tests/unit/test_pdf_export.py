@@ -16,6 +16,7 @@ from pdf_inspect import (
     flat_text,
     fonts,
     is_embedded,
+    marked_languages,
     outline_titles,
     page_sizes,
     reader,
@@ -212,3 +213,15 @@ def test_a_cell_in_another_language_is_tagged_with_it() -> None:
                         "en", [])
     nb.cells[1].outputs = [new_output("display_data", data={"text/html": table_html(plain)})]
     assert b"/Lang(en)" not in notebook_pdf(nb, "ficha")
+
+
+def test_a_run_of_prose_in_another_language_is_tagged_with_it() -> None:
+    """A translation's prose citing an English title (`<span lang="en">`): /Lang(en) on it."""
+    text = 'Los valores provienen de <span lang="en">*Migration Trends in the Americas*</span>.'
+    nb = new_notebook(cells=[new_markdown_cell("# Ficha: país"), new_markdown_cell(text)],
+                      metadata={"papermill": {"parameters": {"lang": "es"}}})
+    pdf = notebook_pdf(nb, "ficha")
+    assert marked_languages(pdf) == ["en"] and str(catalog(pdf)["/Lang"]) == "es"
+    assert "Los valores provienen de Migration Trends in the Americas." in flat_text(pdf)
+    nb.cells[1].source = text.replace('<span lang="en">', "").replace("</span>", "")
+    assert "en" not in marked_languages(notebook_pdf(nb, "ficha"))

@@ -36,6 +36,16 @@ def test_strong_emphasis_code_and_links() -> None:
                                            {"t": " c", "b": True}]
 
 
+def test_a_run_in_another_language_keeps_its_language() -> None:
+    spans = parse_inline('provienen de <span lang="en">*Migration Trends*</span> (abril)')
+    assert spans == [{"t": "provienen de "},
+                     {"t": "Migration Trends", "i": True, "lang": "en"}, {"t": " (abril)"}]
+    # only that one form: other HTML, or a span never closed, stays literal text
+    assert parse_inline('<span class="x">a</span>') == [{"t": '<span class="x">a</span>'}]
+    assert parse_inline('<span lang="en">open') == [{"t": '<span lang="en">open'}]
+    assert parse_inline('&lt;span lang="en"&gt;x') == [{"t": '<span lang="en">x'}]
+
+
 def test_underscores_inside_words_and_unclosed_markers_stay_text() -> None:
     assert parse_inline("sheet_id and snake_case_name, 2 * 3, a* b") == [
         {"t": "sheet_id and snake_case_name, 2 * 3, a* b"}]
