@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rapnb.datasets.loaders import (
@@ -214,13 +215,18 @@ def _wording_differences(data_dir: DataDir) -> Computed:
             "quote": text,
             "source_ref": f"computed: activities.csv ({activity_id}) vs sheet_activities.csv"
             f" ({', '.join(sheets)})",
-        }, Wording(
-            lambda w, titled=titled, many=many, activity=activity_id: w.gettext(
-                WORDING_SECTION[many]).format(
-                    sheets=w.names([w.sheet(s, t) for s, t in titled]), activity=activity),
-            lambda w, printed=printed, text=text, many=many: w.gettext(
-                WORDING_NOTE[many]).format(
-                    framework=printed, changes="; ".join(word_changes(printed, text, w))))
+        }, Wording(partial(_wording_section, titled=titled, many=many, activity=activity_id),
+                   partial(_wording_note, printed=printed, text=text, many=many))
+
+
+def _wording_section(w: Words, titled: list[tuple[str, str]], many: int, activity: str) -> str:
+    return w.gettext(WORDING_SECTION[many]).format(
+        sheets=w.names([w.sheet(s, t) for s, t in titled]), activity=activity)
+
+
+def _wording_note(w: Words, printed: str, text: str, many: int) -> str:
+    return w.gettext(WORDING_NOTE[many]).format(
+        framework=printed, changes="; ".join(word_changes(printed, text, w)))
 
 
 def _budgets_without_need(data_dir: DataDir) -> Computed:
@@ -252,9 +258,7 @@ def _budgets_without_need(data_dir: DataDir) -> Computed:
             "quote": " + ".join(group["amount_as_printed"]),
             "source_ref": f"computed: funding.csv ({', '.join(group['office_id'])},"
             f" {component}) and offices.csv vs sheet_needs.csv ({sheet})",
-        }, Wording(lambda w, f=facts: w.gettext(BUDGET_SECTION).format(
-                       sheet=w.sheet(*f["sheet"]), outcome=w.outcome(*f["outcome"])),
-                   lambda w, f=facts: _budget_note(w, f))
+        }, Wording(partial(_budget_section, facts=facts), partial(_budget_note, facts=facts))
 
 
 BUDGET_SECTION = N_("Sheet {sheet}: {outcome}")
@@ -264,6 +268,11 @@ NO_OUTCOME = N_("no outcome")
 READINGS = {"evaluation": N_("the evaluation of the plan is not an outcome, so the sheets have"
                              " no needs for it"),
             "other": N_("the sheet's needs for this outcome are missing")}
+
+
+def _budget_section(w: Words, facts: dict[str, Any]) -> str:
+    return w.gettext(BUDGET_SECTION).format(sheet=w.sheet(*facts["sheet"]),
+                                            outcome=w.outcome(*facts["outcome"]))
 
 
 def _budget_note(w: Words, facts: dict[str, Any]) -> str:
@@ -300,6 +309,14 @@ def _approximate_precise(data_dir: DataDir) -> Computed:
             "quote": str(row.statement),
             "source_ref": f"computed: key_figures.csv ({row.figure_id}: qualifier"
             f" {row.qualifier}, value {value})",
-        }, Wording(lambda w, where=str(row.source_ref): where,  # the plan's place, as listed
-                   lambda w, t=template, v=row.value, q=words_: w.gettext(t).format(
-                       value=w.number(v), words=q))
+        }, Wording(partial(_as_listed, text=str(row.source_ref)),  # the plan's place
+                   partial(_approximate_note, template=template, value=row.value, words=words_))
+
+
+def _as_listed(w: Words, text: str) -> str:
+    """`text` as the dataset lists it, in any wording (a place in the plan)."""
+    return text
+
+
+def _approximate_note(w: Words, template: str, value: float, words: str) -> str:
+    return w.gettext(template).format(value=w.number(value), words=words)
