@@ -48,13 +48,13 @@ FIELD_TITLES = {"geography": N_("Geography"), "country": N_("Country"), "year": 
 """Tooltip titles of fields that English shows under their field name (see `_tip`)."""
 
 
-def _tip(ctx: Context, shorthand: str) -> str | alt.Tooltip:
+def _tip(ctx: Context, shorthand: str) -> alt.Tooltip:
     """A tooltip of a field: as English has always shown it (titled with the field's name),
     titled in the context's language otherwise."""
     import altair as alt
 
     if ctx.lang == SOURCE_LANGUAGE:
-        return shorthand
+        return alt.Tooltip(shorthand)
     field = shorthand.split(":")[0]
     return alt.Tooltip(shorthand, title=tr(ctx)(FIELD_TITLES[field]))
 
@@ -135,7 +135,8 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
         description=alt.Description("desc:N"),
     )
     labels = bars.mark_text(align="left", dx=3, fontSize=10, color="#333333", aria=False).encode(
-        text=alt.Text("venezuelan_nationals:Q", format=style.COUNT_FORMAT), opacity=alt.value(1)
+        text=alt.Text("venezuelan_nationals:Q", format=style.COUNT_FORMAT),
+        opacity=alt.OpacityValue(1),
     )
     chart = (bars + labels).properties(
         width=460, height=alt.Step(18),
@@ -240,7 +241,7 @@ def permits_chart(ctx: Where = None) -> alt.Chart:
     )
     missing = base.transform_filter("datum.status === 'N.A.'").mark_text(
         align="left", dx=3, fontSize=9, color="#555555", aria=False).encode(
-        x=alt.datum(0), text="label:N")
+        x=alt.XDatum(0), text=alt.Text("label:N"))
     chart = (bars + missing).properties(
         width=460, height=alt.Step(9),
         title=_title(
@@ -281,7 +282,8 @@ def _outcome_amount_bars(ctx: Context, data: pd.DataFrame, amount: str, width: i
     )
     bars = base.mark_bar().encode(color=_outcome_color(labels, _, legend=False),
                                   description=alt.Description("desc:N"))
-    text = base.mark_text(align="left", dx=4, fontSize=11, aria=False).encode(text="amount:N")
+    text = base.mark_text(align="left", dx=4, fontSize=11, aria=False).encode(
+        text=alt.Text("amount:N"))
     return (bars + text).properties(width=width, height=alt.Step(28))
 
 
@@ -343,7 +345,8 @@ def funding_by_office(ctx: Where = None) -> alt.LayerChart:
         description=alt.Description("desc:N"),
     )
     numbers = base.mark_text(align="right", dx=-3, fontSize=10, aria=False).encode(
-        text="mark:N", detail="component:N", color=alt.Color("ink:N", scale=None),
+        text=alt.Text("mark:N"), detail=alt.Detail("component:N"),
+        color=alt.Color("ink:N", scale=None),
     )
     chart = (bars + numbers).resolve_scale(color="independent").properties(
         width=460, height=alt.Step(20),
@@ -465,7 +468,8 @@ def sheet_permits(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart | None
         y=alt.Y("permits:Q", title=_("Residence permits issued"),
                 axis=alt.Axis(format=style.COUNT_FORMAT)),
     )
-    text = base.mark_text(dy=-6, fontSize=11, aria=False).encode(y="label_y:Q", text="label:N")
+    text = base.mark_text(dy=-6, fontSize=11, aria=False).encode(y=alt.Y("label_y:Q"),
+                                                                  text=alt.Text("label:N"))
     layer: Any = bars + text
     props: dict[str, Any] = {"width": 160 if multi else 260, "height": 180}
     chart = layer.properties(**props)

@@ -180,3 +180,26 @@ def test_funding_segments_carry_their_outcome_number_in_readable_colours() -> No
                         "direct_assistance": "3", "socioeconomic_integration": "4"}
     uruguay = {r["component"]: r["mark"] for r in rows if r["office_id"] == "uruguay"}
     assert set(uruguay.values()) == {""}  # USD 150,014 in all: no segment wide enough
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_charts_are_built_from_channel_objects_only(monkeypatch, lang) -> None:
+    """Every encoding is an Altair channel object, never a shorthand string or a dict: Altair
+    turns those through `SchemaBase.from_dict`, which rebuilds its table of some 570 schema
+    classes on every call (about 0.06 s of a sheet's kernel, 20% of its cells)."""
+    import altair as alt
+
+    from rapnb import Context, maps
+    from rapnb.present.altair_private import spec_without_validation
+
+    calls: list[object] = []
+    monkeypatch.setattr(alt.SchemaBase, "from_dict",
+                        classmethod(lambda cls, dct, validate=True: calls.append(dct)))
+    ctx = Context.create(None, lang)
+    built = [build(ctx) for build in ALL_CHARTS]
+    built += [maps.stock_map(ctx), maps.migratory_balance_map(ctx), maps.coverage_map(ctx)]
+    for sheet in ("peru", "regional", "caribbean"):
+        built += [charts.sheet_funding(sheet, ctx), charts.sheet_permits(sheet, ctx),
+                  maps.location_map(sheet, ctx)]
+    specs = [spec_without_validation(chart) for chart in built if chart is not None]
+    assert calls == [] and len(specs) >= 17
