@@ -130,8 +130,9 @@ def prepare_for_html(nb: Any) -> tuple[Any, dict[str, str]]:
 @functools.cache
 def _exporter() -> Any:
     """The report's HTML exporter, built once per process (it compiles its templates)."""
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    from rapnb.build.nbconvert_private import ReportHTMLExporter
 
     config = Config()
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
@@ -145,7 +146,7 @@ def _exporter() -> Any:
     config.TagRemovePreprocessor.remove_all_outputs_tags = ("remove-output",)
     config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
     config.HTMLExporter.template_name = TEMPLATE_NAME
-    return HTMLExporter(config=config)
+    return ReportHTMLExporter(config=config)
 
 
 def _h1(markdown: Any) -> str | None:

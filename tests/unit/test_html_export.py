@@ -45,3 +45,53 @@ def test_the_exported_notebook_is_left_unchanged() -> None:
     before = repr(nb)
     notebook_to_html(nb, "same")
     assert repr(nb) == before
+
+
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                           "meta", "source", "track", "wbr"})
+
+
+def _tree(html: str) -> list[tuple[str, ...]]:
+    """A page as parsed: its tags with their attributes (sorted) and its non-blank texts,
+    whatever the serialisation (`<br/>` or `<br>`, `&#182;` or `¶`, attribute order)."""
+    from html.parser import HTMLParser
+
+    events: list[tuple[str, ...]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            events.append((tag, *sorted(f"{k}={' '.join((v or '').split())}" for k, v in attrs)))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag not in VOID_ELEMENTS:  # `<br/>` ends nothing
+                events.append((f"/{tag}",))
+
+        def handle_data(self, data: str) -> None:
+            if data.strip():
+                events.append((" ".join(data.split()),))
+
+    Parser(convert_charrefs=True).feed(html)
+    return events
+
+
+def test_the_page_is_the_one_nbconvert_parses_and_serialises_again() -> None:
+    """ReportHTMLExporter skips HTMLExporter's BeautifulSoup pass: the same page, tag for tag
+    and attribute for attribute, with nbconvert's stock alt text on an image that has none."""
+    from nbconvert import HTMLExporter
+
+    from rapnb.build import html_export
+    from rapnb.build.nbconvert_private import MISSING_ALT
+
+    nb = _notebook(2, "# Report\n\nA line<br>break, *emphasis* & ¶")
+    png = new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    table = new_output("display_data", data={"text/html": "<table><tr><td>1,234</td></tr></table>"})
+    nb.cells.append(new_code_cell("x", outputs=[png, table]))
+    ours = notebook_to_html(nb, "report")
+    upstream = HTMLExporter(config=html_export._exporter().config)
+    original, svgs = html_export.prepare_for_html(nb)
+    theirs, _ = upstream.from_notebook_node(original, resources={
+        "metadata": {"name": "Report"}, "rapnb_nav": html_export.page_links("page.html")})
+    for key, svg in svgs.items():
+        theirs = theirs.replace(key, svg)
+    assert _tree(ours) == _tree(theirs)
+    assert ours.count(f'alt="{MISSING_ALT}"') == 1 and "<br>" in ours

@@ -1,6 +1,7 @@
-"""The private details of papermill, jupyter_client and Altair that rapnb relies on are listed,
-each with the signature it had, in one module per library; an upgrade that changes one fails
-here with a message naming it (and, for the copied `wait_for_ready`, its upstream source)."""
+"""The private details of papermill, jupyter_client, nbconvert and Altair that rapnb relies on
+are listed, each with the signature it had, in one module per library; an upgrade that changes
+one fails here with a message naming it (and, for the copied `wait_for_ready` and the repeated
+steps of nbconvert's HTML export, their upstream source)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from rapnb.build import jupyter_client_private, papermill_private
+from rapnb.build import jupyter_client_private, nbconvert_private, papermill_private
 from rapnb.present import altair_private
 
-MODULES = [papermill_private, jupyter_client_private, altair_private]
+MODULES = [papermill_private, jupyter_client_private, nbconvert_private, altair_private]
 
 
 def _resolve(dotted: str) -> Any:
@@ -54,6 +55,15 @@ def test_copied_wait_for_ready_matches_its_upstream_source() -> None:
         f"{jupyter_client_private.UPSTREAM_WAIT_FOR_READY} changed upstream: compare it with"
         " QuickReadyClient.wait_for_ready in rapnb/build/jupyter_client_private.py, then update"
         " UPSTREAM_WAIT_FOR_READY_SHA256")
+
+
+def test_repeated_html_export_steps_match_their_upstream_source() -> None:
+    upstream = _resolve(nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE)
+    digest = hashlib.sha256(inspect.getsource(upstream).encode()).hexdigest()
+    assert digest == nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE_SHA256, (
+        f"{nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE} changed upstream: compare it with"
+        " ReportHTMLExporter.from_notebook_node in rapnb/build/nbconvert_private.py, then update"
+        " UPSTREAM_FROM_NOTEBOOK_NODE_SHA256")
 
 
 def test_a_changed_signature_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
