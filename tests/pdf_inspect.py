@@ -115,10 +115,10 @@ def outline_titles(pdf: bytes | Path) -> list[tuple[int, str]]:
     return found
 
 
-def structure(pdf: bytes | Path) -> list[tuple[str, str | None]]:
-    """The tagged structure's elements as (type, alternative text), in document order."""
+def _elements(pdf: bytes | Path) -> list[DictionaryObject]:
+    """The tagged structure's elements, in document order."""
     root = _resolve(reader(pdf).trailer["/Root"])
-    found: list[tuple[str, str | None]] = []
+    found: list[DictionaryObject] = []
 
     def walk(node: Any) -> None:
         node = _resolve(node)
@@ -127,13 +127,18 @@ def structure(pdf: bytes | Path) -> list[tuple[str, str | None]]:
                 walk(kid)
         elif isinstance(node, DictionaryObject):
             if "/S" in node:
-                alt = node.get("/Alt")
-                found.append((str(node["/S"]), str(alt) if alt is not None else None))
+                found.append(node)
             if "/K" in node:
                 walk(node["/K"])
 
     walk(root.get("/StructTreeRoot", DictionaryObject()).get("/K"))
     return found
+
+
+def structure(pdf: bytes | Path) -> list[tuple[str, str | None]]:
+    """The tagged structure's elements as (type, alternative text), in document order."""
+    return [(str(node["/S"]), str(node["/Alt"]) if node.get("/Alt") is not None else None)
+            for node in _elements(pdf)]
 
 
 def marked_languages(pdf: bytes | Path) -> list[str]:
@@ -145,6 +150,12 @@ def marked_languages(pdf: bytes | Path) -> list[str]:
         data = contents.get_data() if contents is not None else b""
         found += [m.decode("latin-1") for m in re.findall(rb"/Lang\s*\(([^)]*)\)", data)]
     return found
+
+
+def structure_languages(pdf: bytes | Path) -> list[tuple[str, str]]:
+    """(type, language) of the tagged structure's elements that carry their own `/Lang`, in
+    document order (Typst tags a list item's body with the language it opens with)."""
+    return [(str(node["/S"]), str(node["/Lang"])) for node in _elements(pdf) if "/Lang" in node]
 
 
 def catalog(pdf: bytes | Path) -> DictionaryObject:

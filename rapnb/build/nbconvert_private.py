@@ -7,8 +7,9 @@ of a page whose `<body>` has class `jp-Notebook` focusable, and serialises the p
 the report's pages, whose template has no `jp-Notebook` body and whose charts are inline SVG,
 that pass changed nothing but the serialisation, and cost about 60% of the HTML export (about
 1 s of CPU a language). :class:`ReportHTMLExporter` takes the same steps before and after the
-templates (``UPSTREAM_FROM_NOTEBOOK_NODE_SHA256`` pins the method it repeats), minus the parse:
-an `<img>` without `alt` still gets nbconvert's stock text.
+templates (``UPSTREAM_FROM_NOTEBOOK_NODE_SHA256`` pins the method it repeats, and with it the
+private attribute it reads, ``Exporter._nb_metadata``), minus the parse: an `<img>` without
+`alt` still gets nbconvert's stock text.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ USED = {
 
 MISSING_ALT = "No description has been provided for this image"
 """The `alt` nbconvert gives an `<img>` that has none."""
-_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.I)
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt(?:\s*=|[\s/>]))", re.I)
+"""An `<img` whose attributes have no `alt` (with a value or without: `<img alt src=...>`)."""
 
 
 def with_stock_alt(html: str) -> str:

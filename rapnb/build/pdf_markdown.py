@@ -34,7 +34,7 @@ _ORDERED = re.compile(r"^ {0,3}(\d{1,9})[.)][ \t]+(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
-_LANG_OPEN = re.compile(r'<span lang="([a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)">')
+_LANG_OPEN = re.compile(r'<span lang="([a-z]{2,3})">')  # the codes Typst takes
 _LANG_CLOSE = "</span>"
 
 

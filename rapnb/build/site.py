@@ -43,7 +43,7 @@ from rapnb.build.jobs import OVERVIEW
 from rapnb.build.jobs import PACKAGE_ZIP as DATA_PACKAGE_ZIP
 from rapnb.build.manifest import MANIFEST_NAME
 from rapnb.context import DEFAULT_LANG, Context
-from rapnb.present.formatting import amount
+from rapnb.present.formatting import amount, language_span
 from rapnb.present.formatting import escape_html as escape
 from rapnb.present.i18n import LANGUAGES as CATALOGS
 from rapnb.present.i18n import N_, SOURCE_LANGUAGE, gettext_for, language_name
@@ -119,7 +119,7 @@ def _link(out: Path, page: _Page, rel: str, text: str, hidden: str = "",
 
 def _in_language(page: _Page, lang: str, markup: str) -> str:
     """`markup` (text in `lang`) marked up with its language where that is not the page's."""
-    return markup if lang == page.lang else f'<span lang="{escape(lang)}">{markup}</span>'
+    return language_span(markup, lang, page.lang)
 
 
 def _language_label(page: _Page, lang: str) -> str:

@@ -39,6 +39,13 @@ def escape_html(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def language_span(markup: str, lang: str, page_lang: str) -> str:
+    """`markup` (in `lang`) wrapped in `<span lang="...">` where that is not the page's
+    language `page_lang`: the one piece of HTML the PDFs' Markdown reader takes as markup
+    (`rapnb.build.pdf_markdown`)."""
+    return markup if lang == page_lang else f'<span lang="{escape_html(lang)}">{markup}</span>'
+
+
 class Markdown:
     """Markdown output whose data-derived parts were escaped by the caller."""
 

@@ -25,6 +25,7 @@ from rapnb.present.formatting import (
     count,
     escape,
     figure_value,
+    language_span,
     outcome_labels,
 )
 from rapnb.present.i18n import N_, SOURCE_LANGUAGE, UNOFFICIAL, tr
@@ -635,11 +636,14 @@ every licence of a source is one of them."""
 
 
 def sources_footer(extra: list[str] | None = None, ctx: Where = None) -> Markdown:
-    """The sources of a sheet or of the overview, with licences (titles as published)."""
+    """The sources of a sheet or of the overview, with licences (titles and producers as
+    published, in English: so marked on a page in another language)."""
     ctx = as_context(ctx)
     _ = tr(ctx)
-    lines = [f"- {src['title']}. {src['producer']}, {src['date']}. {_(src['licence'])}"
-             for src in (PLAN, TRENDS, NATURAL_EARTH)]
+    lines = []
+    for src in (PLAN, TRENDS, NATURAL_EARTH):
+        cited = language_span(f"{src['title']}. {src['producer']}", SOURCE_LANGUAGE, ctx.lang)
+        lines.append(f"- {cited}, {src['date']}. {_(src['licence'])}")
     lines += [f"- {escape(e)}" for e in extra or []]
     if ctx.lang != "en":
         lines.append("- " + _("Spanish texts: the project's own unofficial translation"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -151,16 +152,24 @@ def test_spanish_pages_say_so(real_render) -> None:
 
 
 def test_an_english_title_in_spanish_prose_is_marked_english(real_render) -> None:
-    """WCAG 3.1.2: the overview cites *Migration Trends in the Americas* by its English title;
-    the page and the PDF mark that run of the Spanish sentence as English."""
-    from pdf_inspect import flat_text, marked_languages
+    """WCAG 3.1.2: the overview cites *Migration Trends in the Americas* by its English title,
+    and its sources by theirs; the page and the PDF mark those runs as English."""
+    from pdf_inspect import flat_text, marked_languages, structure_languages
 
     base = real_render["out"] / "es/regional_overview/regional_overview"
     html = base.with_suffix(".html").read_text(encoding="utf-8")
     assert re.search(r"provienen de <span lang=\"en\"><em>Migration Trends in the Americas"
                      r"</em></span> \(abril de 2018\)", html)
+    # the sources at the foot of the page, cited by their English titles and producers
+    footer = html[html.rindex("Fuentes"):]
+    from rapnb.datasets.sources import NATURAL_EARTH, PLAN, TRENDS
+
+    for source in (PLAN, TRENDS, NATURAL_EARTH):
+        assert f'<span lang="en">{html_escape(source["title"], quote=False)}.' in footer
     pdf = base.with_suffix(".pdf").read_bytes()
-    assert "en" in marked_languages(pdf) and "provienen de Migration Trends" in flat_text(pdf)
+    assert marked_languages(pdf).count("en") == 1  # the title in the prose's sentence
+    assert structure_languages(pdf).count(("/LBody", "en")) == 3  # the 3 sources' items
+    assert "provienen de Migration Trends" in flat_text(pdf)
     english = (real_render["out"] / "en/regional_overview/regional_overview.html").read_text(
         encoding="utf-8")
     assert "<em>Migration Trends in the Americas</em>" in english

@@ -95,3 +95,15 @@ def test_the_page_is_the_one_nbconvert_parses_and_serialises_again() -> None:
         theirs = theirs.replace(key, svg)
     assert _tree(ours) == _tree(theirs)
     assert ours.count(f'alt="{MISSING_ALT}"') == 1 and "<br>" in ours
+
+
+@pytest.mark.parametrize(("tag", "stock"), [
+    ("<img src=x>", True), ('<img data-alt="y" src=x>', True), ('<IMG SRC=x/>', True),
+    ('<img alt="A map" src=x>', False), ('<img alt="" src=x>', False), ("<img alt src=x>", False),
+    ("<img src=x alt>", False),
+])
+def test_an_image_without_alt_gets_the_stock_one_and_no_other(tag: str, stock: bool) -> None:
+    from rapnb.build.nbconvert_private import MISSING_ALT, with_stock_alt
+
+    done = with_stock_alt(tag)
+    assert (done == tag.replace(tag[:4], f'<img alt="{MISSING_ALT}"', 1)) if stock else done == tag

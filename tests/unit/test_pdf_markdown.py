@@ -43,6 +43,7 @@ def test_a_run_in_another_language_keeps_its_language() -> None:
     # only that one form: other HTML, or a span never closed, stays literal text
     assert parse_inline('<span class="x">a</span>') == [{"t": '<span class="x">a</span>'}]
     assert parse_inline('<span lang="en">open') == [{"t": '<span lang="en">open'}]
+    assert parse_inline('<span lang="en-GB">a</span>') == [{"t": '<span lang="en-GB">a</span>'}]
     assert parse_inline('&lt;span lang="en"&gt;x') == [{"t": '<span lang="en">x'}]
 
 
