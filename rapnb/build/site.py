@@ -140,7 +140,8 @@ def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,
         links = [link for link in links if link]
         if links:
             name = f"{_language_label(page, edition.lang)}: " if len(editions_) > 1 else ""
-            groups.append(name + " · ".join(links))
+            # one line per edition: its links do not wrap apart in a narrow column
+            groups.append(f'<span class="rapnb-links">{name}{" · ".join(links)}</span>')
     return "<br>".join(groups)
 
 
@@ -166,9 +167,12 @@ def _sheets_table(out: Path, page: _Page, editions_: list[Edition], ctx: Context
         rows.append(f'<tr><th scope="row">{escape(row[sheet])}</th>{cells}'
                     f"<td>{links}</td></tr>")
     caption = table.attrs.get("rapnb_caption", _("The sheets"))
-    return (f'<table class="rapnb-table">\n<caption>{escape(caption)}</caption>\n'
+    # On a narrow screen the table scrolls by itself, not the page; a keyboard reaches it.
+    return (f'<div class="rapnb-wide" role="region" aria-label="{escape(caption)}"'
+            ' tabindex="0">\n'
+            f'<table class="rapnb-table">\n<caption>{escape(caption)}</caption>\n'
             f"<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows)
-            + "\n</tbody>\n</table>")
+            + "\n</tbody>\n</table>\n</div>")
 
 
 SHEET_COLUMN = N_("Sheet")

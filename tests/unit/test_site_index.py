@@ -130,3 +130,23 @@ def test_a_full_disk_leaves_no_index_page_behind(tmp_path: Path,
         write_index(tmp_path)
     assert raised.value.errno == errno.ENOSPC
     assert not (tmp_path / "index.html").exists()  # written first, removed again
+
+
+def test_the_sheets_table_scrolls_by_itself_and_keeps_each_editions_links_on_a_line(
+        tmp_path: Path) -> None:
+    """On a narrow screen the wide table scrolls inside a labelled region a keyboard reaches
+    (axe: scrollable-region-focusable), not the whole page; an edition's links never wrap
+    apart."""
+    _touch(tmp_path, "sheets/peru/peru.html", "sheets/peru/peru.pdf", "es/sheets/peru/peru.html")
+    text = index_html(tmp_path)
+    region = re.search(r'<div class="rapnb-wide" role="region" aria-label="([^"]+)"'
+                       r' tabindex="0">\s*<table class="rapnb-table">\s*<caption>([^<]+)<', text)
+    assert region and region.group(1) == region.group(2)  # named after the table's caption
+    peru = re.search(r'<th scope="row">Peru</th>.*?</tr>', text, re.S)
+    spanish = '<span lang="es">Español</span>'
+    assert peru and re.findall(rf'<span class="rapnb-links">(English|{spanish}): <a ',
+                               peru.group(0)) == ["English", spanish]
+    css = (Path(__file__).resolve().parents[2] / "rapnb/build/templates/rapnb_report/static"
+           / "report.css").read_text(encoding="utf-8")
+    assert ".rapnb-links { white-space: nowrap; }" in css
+    assert re.search(r"\.rapnb-wide \{ overflow-x: auto; position: relative; \}", css)
