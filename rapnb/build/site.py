@@ -113,18 +113,13 @@ def _link(out: Path, page: _Page, rel: str, text: str, hidden: str = "",
         return ""
     extra = f'<span class="rapnb-sr"> {escape(hidden)}</span>' if hidden else ""
     hreflang = f' hreflang="{escape(lang)}"' if lang else ""
-    shown = _in_language(page, text_lang, escape(text)) if text_lang else escape(text)
+    shown = language_span(escape(text), text_lang, page.lang) if text_lang else escape(text)
     return f'<a href="{escape(page.href(rel))}"{hreflang}>{shown}{extra}</a>'
-
-
-def _in_language(page: _Page, lang: str, markup: str) -> str:
-    """`markup` (text in `lang`) marked up with its language where that is not the page's."""
-    return language_span(markup, lang, page.lang)
 
 
 def _language_label(page: _Page, lang: str) -> str:
     """An edition's language as the page shows it: its own name ('Español')."""
-    return _in_language(page, lang, escape(LANGUAGE_NAMES.get(lang, lang)))
+    return language_span(escape(LANGUAGE_NAMES.get(lang, lang)), lang, page.lang)
 
 
 def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,

@@ -645,7 +645,7 @@ def sources_footer(extra: list[str] | None = None, ctx: Where = None) -> Markdow
         cited = language_span(f"{src['title']}. {src['producer']}", SOURCE_LANGUAGE, ctx.lang)
         lines.append(f"- {cited}, {src['date']}. {_(src['licence'])}")
     lines += [f"- {escape(e)}" for e in extra or []]
-    if ctx.lang != "en":
+    if ctx.lang != SOURCE_LANGUAGE:
         lines.append("- " + _("Spanish texts: the project's own unofficial translation"
                               " (data/translations.csv, rapnb/locale/); the plan is in"
                               " English."))

@@ -48,22 +48,26 @@ def test_private_signature_unchanged(module: str, name: str, signature: str) -> 
         f"{name} (used by {module}) changed its signature: was {signature}, now {found}")
 
 
-def test_copied_wait_for_ready_matches_its_upstream_source() -> None:
-    upstream = _resolve(jupyter_client_private.UPSTREAM_WAIT_FOR_READY)
-    digest = hashlib.sha256(inspect.getsource(upstream).encode()).hexdigest()
-    assert digest == jupyter_client_private.UPSTREAM_WAIT_FOR_READY_SHA256, (
-        f"{jupyter_client_private.UPSTREAM_WAIT_FOR_READY} changed upstream: compare it with"
-        " QuickReadyClient.wait_for_ready in rapnb/build/jupyter_client_private.py, then update"
-        " UPSTREAM_WAIT_FOR_READY_SHA256")
+COPIED = [
+    (jupyter_client_private.UPSTREAM_WAIT_FOR_READY,
+     jupyter_client_private.UPSTREAM_WAIT_FOR_READY_SHA256,
+     "QuickReadyClient.wait_for_ready in rapnb/build/jupyter_client_private.py",
+     "UPSTREAM_WAIT_FOR_READY_SHA256"),
+    (nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE,
+     nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE_SHA256,
+     "ReportHTMLExporter.from_notebook_node in rapnb/build/nbconvert_private.py",
+     "UPSTREAM_FROM_NOTEBOOK_NODE_SHA256"),
+]
+"""Upstream code rapnb repeats: its name, the sha256 of its source, the copy, the pin's name."""
 
 
-def test_repeated_html_export_steps_match_their_upstream_source() -> None:
-    upstream = _resolve(nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE)
-    digest = hashlib.sha256(inspect.getsource(upstream).encode()).hexdigest()
-    assert digest == nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE_SHA256, (
-        f"{nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE} changed upstream: compare it with"
-        " ReportHTMLExporter.from_notebook_node in rapnb/build/nbconvert_private.py, then update"
-        " UPSTREAM_FROM_NOTEBOOK_NODE_SHA256")
+@pytest.mark.parametrize(("name", "sha256", "copy", "pin"), COPIED,
+                         ids=[name for name, *_ in COPIED])
+def test_repeated_upstream_code_matches_its_source(name: str, sha256: str, copy: str,
+                                                   pin: str) -> None:
+    digest = hashlib.sha256(inspect.getsource(_resolve(name)).encode()).hexdigest()
+    assert digest == sha256, (
+        f"{name} changed upstream: compare it with {copy}, then update {pin}")
 
 
 def test_a_changed_signature_is_reported_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
