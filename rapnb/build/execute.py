@@ -63,6 +63,17 @@ def _source(notebook: str | os.PathLike[str]) -> Any:
     return _blank_notebook(str(notebook), stat.st_mtime_ns, stat.st_size)
 
 
+def import_stack() -> None:
+    """Import, in the calling thread, what running a notebook needs: papermill and, through
+    it, nbclient and jupyter_client's kernel manager and client. A worker does so before its
+    warm-up thread imports nbconvert, which imports part of the same modules: two threads
+    importing one cycle of modules at once can find one half-initialised (an ImportError of
+    `jupyter_client.manager` that failed a notebook)."""
+    import papermill.engines  # noqa: F401
+    from jupyter_client.asynchronous import AsyncKernelClient  # noqa: F401
+    from jupyter_client.manager import AsyncKernelManager  # noqa: F401
+
+
 def source_cell_ids(notebook: str | os.PathLike[str]) -> frozenset[str]:
     """The cell ids of the notebook file (from the same per-worker copy the runs start from)."""
     return frozenset(str(cell["id"]) for cell in _source(notebook).cells if "id" in cell)

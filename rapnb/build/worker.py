@@ -170,10 +170,13 @@ def start_warm_up() -> threading.Thread:
     the first notebook's kernel starts and runs: the worker waits for the kernel meanwhile.
     vl-convert's fonts are set up here first, in the calling thread, as they change the
     environment for a moment (:func:`rapnb.present.svg.vl_convert`) and a kernel started
-    meanwhile would inherit it."""
+    meanwhile would inherit it; and the stack that runs the notebook is imported here first
+    (`rapnb.build.execute.import_stack`), as the thread's imports share part of it."""
     if not _warm_up_thread:
+        from rapnb.build.execute import import_stack
         from rapnb.present.svg import vl_convert
 
+        import_stack()
         vl_convert()
         thread = threading.Thread(target=warm_up, name="rapnb-warm-up", daemon=True)
         thread.start()
