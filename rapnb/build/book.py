@@ -28,9 +28,21 @@ from rapnb.build.pdf_content import notebook_blocks
 
 
 def warm_up() -> None:
-    """Import what the book step needs (nbformat, Typst), while the workers run."""
-    import nbformat  # noqa: F401
+    """Import what the book step needs (Typst), while the workers run."""
     import typst  # noqa: F401
+
+
+class _Part(dict[str, Any]):
+    """An executed notebook as the book reads it: its top level by attribute as well
+    (`nb.metadata`, `nb.cells`, as on nbformat's NotebookNode), the rest plain dicts. Not
+    nbformat's class: importing nbformat (its schema validator) costs the render process
+    0.5 s of CPU, and the book needs none of it."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 class PreparedParts:
@@ -54,11 +66,8 @@ class PreparedParts:
         with self._lock:
             found = self._parts.get(key)
         if found is None:
-            from nbformat import NotebookNode
-
-            # Read as written by the workers, which validated it (nbformat.read would again);
-            # the book reads the notebook's top level by attribute, the rest as plain dicts.
-            nb = NotebookNode(json.loads(text))
+            # Read as written by the workers, which validated it (nbformat.read would again).
+            nb = _Part(json.loads(text))
             found = (nb, notebook_blocks(nb))
             with self._lock:
                 self._parts[key] = found

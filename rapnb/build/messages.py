@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 RESULT_NAME = "result.json"
 SPEC_NAME = "spec.json"
+SHEETS_TABLES_NAME = "sheets_tables.json"
+"""Beside a tables task's result: the index page's sheets tables
+(`rapnb.build.site.sheets_tables`)."""
 WORKER_TMP_PREFIX = "rapnb-worker-"
 """A worker's TMPDIR is `<system tmp>/rapnb-worker-<render pid>-<random>`; it removes it on exit."""
 

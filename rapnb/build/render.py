@@ -20,6 +20,7 @@ shuts their kernels down; a worker that does not exit in time is killed with its
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import shutil
@@ -42,6 +43,7 @@ from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderR
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     RESULT_NAME,
+    SHEETS_TABLES_NAME,
     NotebookTask,
     TablesTask,
     Task,
@@ -197,6 +199,9 @@ class _Renderer:
         (the book step waits for that; later Typst work is one compilation at a time)."""
         self.books_started = threading.Event()
         """Set when the book step begins (no rehearsal is worth starting after that)."""
+        self.sheets_tables: dict[str, Any] = {}
+        """The index page's sheets tables per language, from this render's tables worker
+        (`rapnb.build.site.sheets_tables`); the index makes any that is missing."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -307,6 +312,10 @@ class _Renderer:
         self.write_manifest()
         if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
             self.book_queue.put(self.out / job.executed_notebook)
+        if result.ok and isinstance(task, TablesTask):
+            with contextlib.suppress(OSError, ValueError):
+                self.sheets_tables = json.loads(
+                    (task_dir / SHEETS_TABLES_NAME).read_text(encoding="utf-8"))
         return result
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
@@ -359,8 +368,8 @@ class _Renderer:
         of the site is written without a manifest to list it, and the index pages are
         removed again if the manifest cannot be written (a full disk), so every file in the
         output folder stays listed."""
-        site_files = (site.write_index(self.out, data_dir) if with_site and self.entries
-                      else None)
+        site_files = (site.write_index(self.out, data_dir, self.sheets_tables)
+                      if with_site and self.entries else None)
         try:
             return self.write_manifest(site_files)
         except OSError:
@@ -547,7 +556,8 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
 
     def warm_books() -> None:
         with contextlib.suppress(Exception):
-            site.warm_up(data_dir)
+            if TABLES not in pending:  # else the tables worker makes the index's table
+                site.warm_up(data_dir)
             if pdf:
                 book.warm_up()
         for lang in renderer.languages if pdf else []:  # parts kept from an earlier render

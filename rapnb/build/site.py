@@ -23,12 +23,13 @@ letters) holding an overview or sheets. Every link is relative, so the page work
 
 from __future__ import annotations
 
+import numbers
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapnb.build.atomic import atomic_write_text
 from rapnb.build.html_export import (
@@ -140,28 +141,56 @@ def _format_links(out: Path, page: _Page, editions_: list[Edition], stem: str,
     return "<br>".join(groups)
 
 
-def _sheets_table(out: Path, page: _Page, editions_: list[Edition], ctx: Context) -> str:
-    """The table of the sheets (`sheets_overview_table`), each linked in every edition."""
+SheetsTable = dict[str, Any]
+"""The sheets table of one language as plain JSON values (`sheets_table`): `caption`, the
+`columns` (translated, the sheet's name first) and `rows`, each `[sheet_id, [cell, ...]]`."""
+
+
+def sheets_table(data_dir: str | os.PathLike[str] | None, lang: str) -> SheetsTable:
+    """The index's sheets table in `lang` (`sheets_overview_table`, which needs pandas)."""
     from rapnb.present.report import sheets_overview_table
 
+    table = sheets_overview_table(Context.create(data_dir, lang))
+    sheet = gettext_for(lang)(SHEET_COLUMN)
+    columns = [sheet, *(c for c in table.columns if c != sheet)]
+    rows = [[str(sheet_id), [_plain(row[c]) for c in columns]]
+            for sheet_id, row in table.iterrows()]
+    return {"caption": table.attrs.get("rapnb_caption", gettext_for(lang)("The sheets")),
+            "columns": columns, "rows": rows}
+
+
+def _plain(value: object) -> str | int:
+    """A cell as JSON keeps it: a count (a Python or numpy integer) as int, the rest as the
+    text shown."""
+    return int(value) if isinstance(value, numbers.Integral) else str(value)
+
+
+def sheets_tables(data_dir: str | os.PathLike[str] | None) -> dict[str, SheetsTable]:
+    """`sheets_table` in every language rapnb has a catalog for: what a process that has the
+    tables loaded (the render's tables worker) hands the index page, so that the render
+    process need not import pandas."""
+    return {lang: sheets_table(data_dir, lang) for lang in CATALOGS}
+
+
+def _sheets_table(out: Path, page: _Page, editions_: list[Edition], table: SheetsTable) -> str:
+    """The table of the sheets (`sheets_table`), each linked in every edition."""
     _ = page._
-    table = sheets_overview_table(ctx)
-    sheet, numeric = _(SHEET_COLUMN), {_(c) for c in NUMERIC}
-    columns = [c for c in table.columns if c != sheet]
+    numeric = {_(c) for c in NUMERIC}
+    sheet, *columns = table["columns"]
     head = "".join(f'<th scope="col">{escape(c)}</th>'
                    for c in [sheet, *columns, _("Read")])
     rows = []
-    for sheet_id, row in table.iterrows():
+    for sheet_id, (name, *values) in table["rows"]:
         stem = f"sheets/{sheet_id}/{sheet_id}"
         cells = "".join(
-            f'<td class="rapnb-num">{escape(row[c])}</td>' if c in numeric
-            else f"<td>{escape(row[c])}</td>" for c in columns)
-        of_what = _("of the {sheet} sheet").format(sheet=row[sheet])
+            f'<td class="rapnb-num">{escape(v)}</td>' if c in numeric else f"<td>{escape(v)}</td>"
+            for c, v in zip(columns, values, strict=True))
+        of_what = _("of the {sheet} sheet").format(sheet=name)
         links = _format_links(out, page, editions_, stem, of_what)
         links = links or escape(_("not rendered"))
-        rows.append(f'<tr><th scope="row">{escape(row[sheet])}</th>{cells}'
+        rows.append(f'<tr><th scope="row">{escape(name)}</th>{cells}'
                     f"<td>{links}</td></tr>")
-    caption = table.attrs.get("rapnb_caption", _("The sheets"))
+    caption = table["caption"]
     # On a narrow screen the table scrolls by itself, not the page; a keyboard reaches it.
     return (f'<div class="rapnb-wide" role="region" aria-label="{escape(caption)}"'
             ' tabindex="0">\n'
@@ -246,10 +275,12 @@ TITLE = N_("Regional Action Plan for Venezuelan migration (IOM, 2018)")
 
 
 def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
-               coming: Iterable[str] = (), lang: str = DEFAULT_LANG) -> str:
+               coming: Iterable[str] = (), lang: str = DEFAULT_LANG,
+               sheets: SheetsTable | None = None) -> str:
     """The index page of output folder `out` in language `lang` (at `index_rel(lang)`), from
     the data in `data_dir` (deterministic); `coming` names files written right after it (the
-    manifest), linked as if present."""
+    manifest), linked as if present; `sheets` is `sheets_table(data_dir, lang)` if already
+    made (else made here)."""
     folder, coming = Path(out), frozenset(coming)
     page = _Page(lang, posixpath.dirname(index_rel(lang)) or ".")
     _ = page._
@@ -276,7 +307,7 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 <h2>{escape(heads["report"])}</h2>
 {_reports(folder, page, found)}
 <h2>{escape(heads["sheets"])}</h2>
-{_sheets_table(folder, page, found, ctx)}
+{_sheets_table(folder, page, found, sheets or sheets_table(data_dir, lang))}
 <h2>{escape(heads["downloads"])}</h2>
 {_downloads(folder, page, coming)}
 </main>
@@ -330,26 +361,28 @@ def _index_editions(found: list[Edition]) -> list[Edition]:
 
 
 def warm_up(data_dir: str | os.PathLike[str] | None = None) -> None:
-    """Do now what the index page will need whatever the outputs: pandas imported and the
-    tables read (a second of the render process's time, spent while the workers run)."""
+    """Do now what the index page's sheets table needs when no tables worker hands it over
+    (`sheets_tables`): pandas imported and the tables read (0.8 s of the render process's
+    CPU, spent while the workers run)."""
     from rapnb.present.report import sheets_overview_table
 
     sheets_overview_table(Context.create(data_dir))
 
 
-def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None
-                ) -> list[str]:
+def write_index(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None,
+                sheets: Mapping[str, SheetsTable] | None = None) -> list[str]:
     """Write the index pages atomically: `<out>/index.html`, and `<out>/<lang>/index.html` in
     the language of each other edition (the render writes the manifest right after, so it is
-    linked); return the files written, relative to `out`."""
+    linked); return the files written, relative to `out`. `sheets` holds `sheets_table` of
+    some languages if already made (`sheets_tables`)."""
     folder = Path(out)
     langs = [edition.lang for edition in _index_editions(editions(folder))]
     written = [index_rel(lang) for lang in langs]
     done: list[str] = []
     try:
         for lang, rel in zip(langs, written, strict=True):
-            atomic_write_text(folder / rel, index_html(folder, data_dir,
-                                                       [MANIFEST_NAME, *written], lang))
+            atomic_write_text(folder / rel, index_html(
+                folder, data_dir, [MANIFEST_NAME, *written], lang, (sheets or {}).get(lang)))
             done.append(rel)
     except OSError:  # a full disk: no index page left that the manifest would not list
         for rel in done:

@@ -3,13 +3,14 @@ relative links, other languages and PDFs slotting in when they appear."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from rapnb.build.html_export import page_links
-from rapnb.build.site import editions, index_html, write_index
+from rapnb.build.site import editions, index_html, sheets_tables, write_index
 
 
 def _touch(root: Path, *rels: str) -> None:
@@ -150,3 +151,21 @@ def test_the_sheets_table_scrolls_by_itself_and_keeps_each_editions_links_on_a_l
            / "report.css").read_text(encoding="utf-8")
     assert ".rapnb-links { white-space: nowrap; }" in css
     assert re.search(r"\.rapnb-wide \{ overflow-x: auto; position: relative; \}", css)
+
+
+def test_a_sheets_table_handed_over_as_json_gives_the_same_page(tmp_path: Path) -> None:
+    # What the render's tables worker sends the render process, through a JSON file.
+    _touch(tmp_path, "sheets/peru/peru.html", "es/sheets/peru/peru.html")
+    tables = json.loads(json.dumps(sheets_tables(None), ensure_ascii=False))
+    assert set(tables) == {"en", "es"}
+    peru = dict(tables["en"]["rows"])["peru"]
+    assert peru[0] == "Peru" and peru[3:5] == ["1,944,190", "6.0%"]  # as the plan prints them
+    assert isinstance(peru[5], int)  # the count of activities stays a number
+    for lang in ("en", "es"):
+        assert index_html(tmp_path, lang=lang, sheets=tables[lang]) == index_html(tmp_path,
+                                                                                  lang=lang)
+    tables["en"]["caption"] = "Handed over"
+    assert '<caption>Handed over</caption>' in index_html(tmp_path, sheets=tables["en"])
+    write_index(tmp_path, sheets={"en": tables["en"]})  # Spanish: made by the index itself
+    assert "<caption>Handed over</caption>" in (tmp_path / "index.html").read_text("utf-8")
+    assert "<caption>Las 15 fichas" in (tmp_path / "es/index.html").read_text("utf-8")
