@@ -6,7 +6,9 @@ tests/unit/test_private_apis.py, which names the function that changed):
 - ``TopLevelMixin.to_dict(validate=False, context={"pre_transform": False})``: a spec without
   validation and without VegaFusion's pre-transform hook;
 - ``SchemaBase`` internals (``_schema``, ``_class_is_valid_at_instantiation``, ``_args``): a
-  schema object that serialises to a fixed JSON value in one step (the maps' datasets).
+  schema object that serialises to a fixed JSON value in one step (the maps' datasets);
+- ``SchemaBase`` internals (``_args``, ``_kwds``): a chart's copy with some top-level
+  properties set, made without calling the chart's class again (`with_properties`).
 """
 
 from __future__ import annotations
@@ -58,3 +60,16 @@ def frozen_json(value: Any) -> Any:
     otherwise walk every item on each ``to_dict`` (most of its cost for a map's geometry);
     the spec it produces is the same."""
     return _frozen_json_class()(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def with_properties(chart: Any, **properties: Any) -> Any:
+    """What ``chart.properties(**properties)`` gives (the same spec), made without Altair's
+    steps around it: it builds the copy by calling the chart's class again, and a LayerChart's
+    ``__init__`` deep-copies every layer twice (to merge the layers' data and parameters,
+    which the copy has merged already); and it validates each property against the schema
+    (the test suite validates every builder's whole spec). Top-level properties only;
+    `chart` itself is left as it was."""
+    copy = object.__new__(type(chart))
+    object.__setattr__(copy, "_args", chart._args)
+    object.__setattr__(copy, "_kwds", {**chart._kwds, **properties})
+    return copy

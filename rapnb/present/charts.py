@@ -15,6 +15,7 @@ from rapnb.derived.permits import permits_long
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.derived.stocks import aggregate_stocks, latest_stocks
 from rapnb.present import alt_text, style
+from rapnb.present.altair_private import with_properties
 from rapnb.present.credits import permits_source, plan_short, source_line, stocks_source
 from rapnb.present.display import figure_spec
 from rapnb.present.formatting import NA, count, outcome_labels, usd
@@ -138,7 +139,8 @@ def stock_bars(ctx: Where = None) -> alt.Chart:
         text=alt.Text("venezuelan_nationals:Q", format=style.COUNT_FORMAT),
         opacity=alt.OpacityValue(1),
     )
-    chart = (bars + labels).properties(
+    chart = with_properties(
+        bars + labels,
         width=460, height=alt.Step(18),
         title=_title(
             ctx,
@@ -182,7 +184,8 @@ def stock_evolution(ctx: Where = None) -> alt.Chart:
                  _tip(ctx, "confidence:N"), _tip(ctx, "source:N"), _tip(ctx, "note:N")],
     )
     points = base.mark_point(filled=True, size=40).encode(description=alt.Description("desc:N"))
-    chart = (base.mark_line(strokeWidth=2, aria=False) + points).properties(
+    chart = with_properties(
+        base.mark_line(strokeWidth=2, aria=False) + points,
         width=420, height=260,
         title=_title(
             ctx,
@@ -242,7 +245,8 @@ def permits_chart(ctx: Where = None) -> alt.Chart:
     missing = base.transform_filter("datum.status === 'N.A.'").mark_text(
         align="left", dx=3, fontSize=9, color="#555555", aria=False).encode(
         x=alt.XDatum(0), text=alt.Text("label:N"))
-    chart = (bars + missing).properties(
+    chart = with_properties(
+        bars + missing,
         width=460, height=alt.Step(9),
         title=_title(
             ctx,
@@ -265,8 +269,9 @@ def _permit_rows(data: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _outcome_amount_bars(ctx: Context, data: pd.DataFrame, amount: str, width: int,
-                         labels: dict[str, str]) -> alt.LayerChart:
-    """Bars of USD `amount` per component, one outcome colour each, labelled 'USD 1,234'."""
+                         labels: dict[str, str], **properties: Any) -> alt.LayerChart:
+    """Bars of USD `amount` per component, one outcome colour each, labelled 'USD 1,234';
+    `properties` are the chart's top-level ones (title, description)."""
     import altair as alt
 
     _ = tr(ctx)
@@ -284,7 +289,7 @@ def _outcome_amount_bars(ctx: Context, data: pd.DataFrame, amount: str, width: i
                                   description=alt.Description("desc:N"))
     text = base.mark_text(align="left", dx=4, fontSize=11, aria=False).encode(
         text=alt.Text("amount:N"))
-    return (bars + text).properties(width=width, height=alt.Step(28))
+    return with_properties(bars + text, width=width, height=alt.Step(28), **properties)
 
 
 def outcome_funding(ctx: Where = None) -> alt.Chart:
@@ -295,7 +300,8 @@ def outcome_funding(ctx: Where = None) -> alt.Chart:
     data = outcomes[["component", "short_title", "funding_requested_usd"]]
     data = localize(data, ctx, "outcomes", ["component"], ["short_title"])
     labels = outcome_labels(ctx)
-    chart = _outcome_amount_bars(ctx, data, "funding_requested_usd", 380, labels).properties(
+    chart = _outcome_amount_bars(
+        ctx, data, "funding_requested_usd", 380, labels,
         title=_title(ctx, _("Funding requested per outcome"),
                      _("{plan}, intervention model ('Funding requested') and funding table"
                        " (evaluation)").format(plan=plan_short(ctx.lang))),
@@ -348,7 +354,9 @@ def funding_by_office(ctx: Where = None) -> alt.LayerChart:
         text=alt.Text("mark:N"), detail=alt.Detail("component:N"),
         color=alt.Color("ink:N", scale=None),
     )
-    chart = (bars + numbers).resolve_scale(color="independent").properties(
+    chart = with_properties(
+        bars + numbers,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
         width=460, height=alt.Step(20),
         title=_title(ctx, _("Funding requested by implementing office and outcome"),
                      _("{plan}, estimated funding needs (funding table)").format(
@@ -434,7 +442,8 @@ def sheet_funding(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart:
             ["amount_usd"].sum())
     data = data[data["amount_usd"] > 0]
     labels = outcome_labels(ctx)
-    chart = _outcome_amount_bars(ctx, data, "amount_usd", 360, labels).properties(
+    chart = _outcome_amount_bars(
+        ctx, data, "amount_usd", 360, labels,
         title=_title(ctx, _("{title}: funding requested per outcome").format(title=title),
                      _("{plan}, estimated funding needs and the sheet's amounts").format(
                          plan=plan_short(ctx.lang))),
@@ -470,13 +479,12 @@ def sheet_permits(sheet: str | SheetInfo, ctx: Where = None) -> alt.Chart | None
     )
     text = base.mark_text(dy=-6, fontSize=11, aria=False).encode(y=alt.Y("label_y:Q"),
                                                                   text=alt.Text("label:N"))
-    layer: Any = bars + text
-    props: dict[str, Any] = {"width": 160 if multi else 260, "height": 180}
-    chart = layer.properties(**props)
+    chart: Any = with_properties(bars + text, width=160 if multi else 260, height=180)
     if multi:
         order = list(dict.fromkeys(data["country"]))
         chart = chart.facet(facet=alt.Facet("country:N", title=None, sort=order), columns=4)
-    chart = chart.properties(
+    chart = with_properties(
+        chart,
         title=_title(ctx, _("Residence permits issued to Venezuelan migrants, 2015-2017"),
                      permits_source(ctx.lang),
                      _("{na} where the plan's table has no figure").format(na=_(NA))),

@@ -99,7 +99,9 @@ def _display_without_validation() -> None:
 def figure_spec(chart: Any, figure: str, lang: str = "en") -> Any:
     """Attach the figure id that names the chart's exported files; in another language than
     English, the language's number symbols (CLDR) for Vega's number formats."""
-    chart = chart.properties(usermeta={FIGURE_KEY: figure})
+    from rapnb.present.altair_private import with_properties
+
+    chart = with_properties(chart, usermeta={FIGURE_KEY: figure})
     if lang != "en":
         from rapnb.present.i18n import d3_locale
 

@@ -83,3 +83,27 @@ def test_the_listed_functions_are_the_ones_the_code_calls() -> None:
         source = inspect.getsource(module).split('"""Each ', 1)[1]  # after USED's docstring
         for name in module.USED:
             assert name.rsplit(".", 1)[1] in source, f"{module.__name__}: {name} is not used"
+
+
+def test_with_properties_gives_what_properties_gives_without_rebuilding_the_chart(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import altair as alt
+
+    data = alt.Data(values=[{"a": "Peru", "b": 1}])
+    bars = alt.Chart(data).mark_bar().encode(alt.X("a:N"), alt.Y("b:Q"))
+    layered = bars + bars.mark_text().encode(alt.Text("b:Q"))
+    title = alt.TitleParams("Peru", subtitle=["Source: the plan"])
+    props = {"width": 300, "height": alt.Step(28), "title": title, "description": "Bars"}
+    for chart in (bars, layered):
+        before = chart.to_dict()
+        assert altair_private.with_properties(chart, **props).to_dict() == (
+            chart.properties(**props).to_dict())
+        assert chart.to_dict() == before  # the chart given is left as it was
+    built: list[str] = []
+    init = alt.LayerChart.__init__
+    monkeypatch.setattr(alt.LayerChart, "__init__",
+                        lambda self, *a, **k: (built.append("init"), init(self, *a, **k))[1])
+    layered.properties(width=300)
+    assert built == ["init"]  # Altair builds the layered chart again (copying its layers) ...
+    altair_private.with_properties(layered, width=300)
+    assert built == ["init"]  # ... with_properties does not

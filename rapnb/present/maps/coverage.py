@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
 from rapnb.present import alt_text, plan_text, style
+from rapnb.present.altair_private import with_properties
 from rapnb.present.credits import coverage_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
@@ -102,14 +103,14 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
     frame = alt.Chart(data.add([box_outline(zoom_extent)], "frame")).mark_geoshape(
         filled=False, stroke=style.HIGHLIGHT, strokeWidth=1.2, aria=False
     ).project(**projection(view).to_dict())
-    main = alt.layer(
+    main = with_properties(alt.layer(
         geo_layer(data.add(features, "geo"), view).encode(
             fill=_subregion_fill(True, _), tooltip=_coverage_tooltip(_),
             description=alt.Description("properties.desc:N")),
         frame,
         outline(data, view),
-    ).properties(width=width, height=height, title={"text": _("The Americas"), "fontSize": 12,
-                                                     "anchor": "start"})
+    ), width=width, height=height, title={"text": _("The Americas"), "fontSize": 12,
+                                          "anchor": "start"})
 
     zoom_features = _coverage_features(
         ctx, _, base_features(ctx, zoom_extent, view_tolerance(zoom_extent, zoom_width)),
@@ -124,15 +125,15 @@ def coverage_map(ctx: Where = None) -> alt.HConcatChart:
         labels.append({"iso3": iso3, "lon": lon, "lat": lat, "label_lon": label_lon,
                        "label_lat": label_lat, "align": align, "leader": False, "text": name})
     leaders, texts = label_layers(data, labels, zoom_view)
-    zoom = alt.layer(
+    zoom = with_properties(alt.layer(
         geo_layer(data.add(zoom_features, "geo-zoom"), zoom_view).encode(
             fill=_subregion_fill(False, _), tooltip=_coverage_tooltip(_),
             description=alt.Description("properties.desc:N")),
         *leaders, *texts,
         outline(data, zoom_view),
-    ).properties(width=zoom_width, height=zoom_height,
-                 title={"text": _("Zoom: the southern Caribbean (frame on the left)"),
-                        "fontSize": 12, "anchor": "start"})
+    ), width=zoom_width, height=zoom_height,
+        title={"text": _("Zoom: the southern Caribbean (frame on the left)"), "fontSize": 12,
+               "anchor": "start"})
 
     chart = alt.hconcat(main, zoom, spacing=16).resolve_legend(fill="independent")
     return finish(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Context, Where, as_context
 from rapnb.datasets import loaders
 from rapnb.present import alt_text, i18n, plan_text, style
+from rapnb.present.altair_private import with_properties
 from rapnb.present.credits import flows_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
@@ -196,8 +197,9 @@ def migratory_balance_map(ctx: Where = None) -> alt.LayerChart:
         size=16, fill=style.CONTEXT_FILL, stroke=style.HIGHLIGHT, strokeWidth=1, opacity=1,
         aria=False,
     ).encode(alt.Longitude("lon:Q"), alt.Latitude("lat:Q")).project(**projection(view).to_dict())
-    chart = alt.layer(countries, *leaders, anchors, *texts, *_entry_layers(data, points, view, _),
-                      outline(data, view)).properties(width=width, height=height)
+    chart = with_properties(
+        alt.layer(countries, *leaders, anchors, *texts, *_entry_layers(data, points, view, _),
+                  outline(data, view)), width=width, height=height)
     land_names = [p["country"] for p in points if p["land"]]
     entered = (_("Orange triangles: the entry points the text names; {countries} are entered"
                  " mostly by land") if len(land_names) > 1 else

@@ -9,6 +9,7 @@ from rapnb.context import Context, Where
 from rapnb.datasets import loaders
 from rapnb.derived.sheets import SheetInfo, sheet_info
 from rapnb.present import alt_text, plan_text, style
+from rapnb.present.altair_private import with_properties
 from rapnb.present.credits import boundaries_source, plan_short
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
@@ -105,8 +106,8 @@ def location_map(sheet: str | SheetInfo, ctx: Where = None) -> alt.LayerChart:
                        "label_lat": round(label_lat, DECIMALS), "align": align,
                        "leader": False, "text": names.get(iso3, iso3)})
     leaders, texts = label_layers(data, labels, view)
-    chart = alt.layer(countries, *leaders, *texts, outline(data, view)).properties(
-        width=width, height=height)
+    chart = with_properties(alt.layer(countries, *leaders, *texts, outline(data, view)),
+                            width=width, height=height)
     if len(drawn) > 6:
         subtitle = _("Highlighted: the {count} countries covered by {offices}").format(
             count=len(drawn), offices=and_join(_, office_names))

@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any, Literal
 
 from rapnb.present import style
-from rapnb.present.altair_private import frozen_json
+from rapnb.present.altair_private import frozen_json, with_properties
 from rapnb.present.display import figure_spec
 from rapnb.present.i18n import gettext_for
 from rapnb.present.maps.projection import DECIMALS, Extent, View, projection
@@ -107,7 +107,8 @@ def finish(chart: Any, data: Datasets, figure: str, text: str, source: str,
     _ = gettext_for(lang)
     title = style.title(text, source, subtitle)
     title["subtitle"][-1] = _("Source: {source}").format(source=source)
-    chart = figure_spec(chart.properties(title=title, description=description), figure, lang)
+    chart = figure_spec(with_properties(chart, title=title, description=description), figure,
+                        lang)
     chart.datasets = frozen_json(dict(sorted(data.values.items())))
     return chart
 
