@@ -23,8 +23,8 @@ COMPILE = $(UV) pip compile pyproject.toml requirements/installer.in --extra tes
 
 NBVAL := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: install report test test-fast chromium page-checkers lint validate refresh-notebooks bench \
-	catalogs datapackage lab lock clean
+.PHONY: install bytecode report test test-fast chromium page-checkers lint validate refresh-notebooks \
+	bench catalogs datapackage lab lock clean
 
 install: $(STAMP)
 
@@ -46,7 +46,13 @@ $(STAMP): $(LOCKED) pyproject.toml
 	$(BIN)/python -m pip check
 	touch $@
 
-report: $(STAMP)
+# rapnb's bytecode, compiled before a render as pip compiles what it installs (only modules
+# changed since): where PYTHONDONTWRITEBYTECODE is set, each process of a render (the render
+# process, its workers, the zygote) would otherwise compile rapnb's modules anew.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q rapnb
+
+report: bytecode
 	$(BIN)/rapnb render --out $(OUT)
 
 # Everything: lint, the unit and integration tests, and strict nbval of the committed notebooks.
@@ -85,7 +91,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # Render benchmark: floor, full render at --jobs 1 and 2, import time, kernel peak memory.
-bench: $(STAMP)
+bench: bytecode
 	$(BIN)/python benchmarks/bench_render.py
 
 # The gettext catalogs: rapnb/locale/rapnb.pot from the code and notebooks, merged into each

@@ -295,9 +295,13 @@ class _Renderer:
         for rel in filter(None, new):
             self.hashes[rel] = manifest.file_entry(staged / rel)
         entry = self.entry(task, result, before, outcome)
+        final_write = True
         if result.ok:
             stale = [r for r in before.get("files", []) if r not in result.files]
-            self.entries[result.name] = {**entry, "files": sorted({*result.files, *stale})}
+            listed = sorted({*result.files, *stale})
+            # With nothing to remove, the manifest after the install is the one before it.
+            final_write = bool(stale) or failed_rel in self.hashes or listed != entry["files"]
+            self.entries[result.name] = {**entry, "files": listed}
             self.write_manifest()
             _install(staged, self.out, result.files)
             _remove(self.out, stale, owned)
@@ -309,7 +313,8 @@ class _Renderer:
             self.write_manifest()
             _install(staged, self.out, [result.failed_notebook])
         self.entries[result.name] = entry
-        self.write_manifest()
+        if final_write:
+            self.write_manifest()
         if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
             self.book_queue.put(self.out / job.executed_notebook)
         if result.ok and isinstance(task, TablesTask):
