@@ -20,7 +20,6 @@ shuts their kernels down; a worker that does not exit in time is killed with its
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import shutil
@@ -299,9 +298,10 @@ class _Renderer:
         if result.ok:
             stale = [r for r in before.get("files", []) if r not in result.files]
             listed = sorted({*result.files, *stale})
+            earlier = before.get("failed_notebook")  # listed until it is removed below
             # With nothing to remove, the manifest after the install is the one before it.
-            final_write = bool(stale) or failed_rel in self.hashes or listed != entry["files"]
-            self.entries[result.name] = {**entry, "files": listed}
+            final_write = bool(stale) or bool(earlier) or listed != entry["files"]
+            self.entries[result.name] = {**entry, "files": listed, "failed_notebook": earlier}
             self.write_manifest()
             _install(staged, self.out, result.files)
             _remove(self.out, stale, owned)
@@ -318,9 +318,7 @@ class _Renderer:
         if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
             self.book_queue.put(self.out / job.executed_notebook)
         if result.ok and isinstance(task, TablesTask):
-            with contextlib.suppress(OSError, ValueError):
-                self.sheets_tables = json.loads(
-                    (task_dir / SHEETS_TABLES_NAME).read_text(encoding="utf-8"))
+            self.sheets_tables = site.read_sheets_tables(task_dir / SHEETS_TABLES_NAME)
         return result
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
@@ -530,7 +528,9 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
     each book part read and converted as soon as it is installed (`renderer.book_queue`; None
     ends the thread). A book most of whose parts are unchanged is rehearsed from the parts
     already there; a book with one part still to come (and the book step not begun), with
-    another sheet standing in for it. A failure here is the final steps' to report."""
+    another sheet standing in for it. The index page's sheets table is warmed up here only
+    when this render does not write the tables (their worker makes it otherwise). A failure
+    here is the final steps' to report."""
     from rapnb.build import book
     from rapnb.datasets.loaders import sheets
 

@@ -23,6 +23,7 @@ letters) holding an overview or sheets. Every link is relative, so the page work
 
 from __future__ import annotations
 
+import json
 import numbers
 import posixpath
 import re
@@ -162,7 +163,35 @@ def sheets_table(data_dir: str | os.PathLike[str] | None, lang: str) -> SheetsTa
 def _plain(value: object) -> str | int:
     """A cell as JSON keeps it: a count (a Python or numpy integer) as int, the rest as the
     text shown."""
-    return int(value) if isinstance(value, numbers.Integral) else str(value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    return str(value)
+
+
+def _is_sheets_table(table: object) -> bool:
+    """Whether `table` has the shape `sheets_table` gives (a caption, columns, and rows of a
+    sheet id and one cell per column)."""
+    if not isinstance(table, dict) or not isinstance(table.get("caption"), str):
+        return False
+    columns, rows = table.get("columns"), table.get("rows")
+    return (isinstance(columns, list) and bool(columns) and isinstance(rows, list)
+            and all(isinstance(row, list) and len(row) == 2 and isinstance(row[0], str)
+                    and isinstance(row[1], list) and len(row[1]) == len(columns)
+                    for row in rows))
+
+
+def read_sheets_tables(path: Path) -> dict[str, SheetsTable]:
+    """The sheets tables a tables worker wrote to `path` (`sheets_tables`), each language's
+    kept only if it has the right shape; {} if the file is missing or unreadable (the index
+    then makes its table itself)."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {lang: table for lang, table in found.items()
+            if lang in CATALOGS and _is_sheets_table(table)}
 
 
 def sheets_tables(data_dir: str | os.PathLike[str] | None) -> dict[str, SheetsTable]:

@@ -5,17 +5,19 @@ tests/unit/test_private_apis.py, which names the function that changed):
   as it is built (render kernels only; the test suite validates every builder's spec);
 - ``TopLevelMixin.to_dict(validate=False, context={"pre_transform": False})``: a spec without
   validation and without VegaFusion's pre-transform hook;
-- ``SchemaBase`` internals (``_schema``, ``_class_is_valid_at_instantiation``, ``_args``): a
-  schema object that serialises to a fixed JSON value in one step (the maps' datasets);
-- ``SchemaBase`` internals (``_args``, ``_kwds``): a chart's copy with some top-level
-  properties set, made without calling the chart's class again (`with_properties`).
+- ``SchemaBase`` internals (``_schema``, ``_class_is_valid_at_instantiation``, ``_args``,
+  ``_kwds``): a schema object that serialises to a fixed JSON value in one step (the maps'
+  datasets), and a chart's copy with some top-level properties set, made without calling the
+  chart's class again (`with_properties`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, TypeVar
+
+ChartT = TypeVar("ChartT")
 
 USED = {
     "altair.utils.schemapi.disable_debug_mode": "() -> 'None'",
@@ -62,14 +64,19 @@ def frozen_json(value: Any) -> Any:
     return _frozen_json_class()(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
-def with_properties(chart: Any, **properties: Any) -> Any:
+def with_properties(chart: ChartT, **properties: Any) -> ChartT:
     """What ``chart.properties(**properties)`` gives (the same spec), made without Altair's
     steps around it: it builds the copy by calling the chart's class again, and a LayerChart's
     ``__init__`` deep-copies every layer twice (to merge the layers' data and parameters,
     which the copy has merged already); and it validates each property against the schema
-    (the test suite validates every builder's whole spec). Top-level properties only;
-    `chart` itself is left as it was."""
+    (the test suite validates every builder's whole spec). Top-level properties only, each
+    replacing the chart's (``resolve=`` too, where ``resolve_scale`` would merge into an
+    existing one). The copy has lists of its own (``layer`` ...), so that adding a layer to it
+    leaves `chart` as it was; the layers themselves are shared, as Altair's methods copy
+    before they change one."""
     copy = object.__new__(type(chart))
-    object.__setattr__(copy, "_args", chart._args)
-    object.__setattr__(copy, "_kwds", {**chart._kwds, **properties})
+    kwds = {k: list(v) if isinstance(v, list) else v
+            for k, v in chart._kwds.items()}  # type: ignore[attr-defined]
+    object.__setattr__(copy, "_args", chart._args)  # type: ignore[attr-defined]
+    object.__setattr__(copy, "_kwds", {**kwds, **properties})
     return copy

@@ -402,7 +402,7 @@ def activity_matrix(ctx: Where = None) -> alt.Chart:
                         sheet=s, activity=a, outcome=labels[c], text=t)
                     for s, a, c, t in zip(grid["sheet_title"], grid["activity_id"],
                                           grid["component"], grid["text"], strict=True)]
-    chart = alt.Chart(grid).mark_rect(stroke="white", strokeWidth=0.5).encode(
+    cells = alt.Chart(grid).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("activity_id:N", sort=activities["activity_id"].tolist(), title=_("Activity"),
                 axis=alt.Axis(labelAngle=-90, labelFontSize=9, orient="top")),
         y=alt.Y("sheet_title:N", sort=sheets["sheet_title"].tolist(), title=None,
@@ -412,7 +412,9 @@ def activity_matrix(ctx: Where = None) -> alt.Chart:
                  alt.Tooltip("activity_id:N", title=_("Activity")),
                  alt.Tooltip("text:N", title=_("Text"))],
         description=alt.Description("desc:N"),
-    ).properties(
+    )
+    chart = with_properties(
+        cells,
         width=alt.Step(13), height=alt.Step(16),
         title=_title(ctx, _("Which office does what: sheets x the 45 framework activities"),
                      _("{plan}, regional activity framework and country sheets").format(

@@ -94,11 +94,17 @@ def test_with_properties_gives_what_properties_gives_without_rebuilding_the_char
     layered = bars + bars.mark_text().encode(alt.Text("b:Q"))
     title = alt.TitleParams("Peru", subtitle=["Source: the plan"])
     props = {"width": 300, "height": alt.Step(28), "title": title, "description": "Bars"}
-    for chart in (bars, layered):
+    faceted = layered.facet(facet=alt.Facet("a:N"), columns=2)
+    side_by_side = alt.hconcat(bars, layered).resolve_legend(color="independent")
+    top = {"title": title, "description": "Bars"}  # what a facet or a concatenation takes
+    for chart, given in ((bars, props), (layered, props), (faceted, top), (side_by_side, top)):
         before = chart.to_dict()
-        assert altair_private.with_properties(chart, **props).to_dict() == (
-            chart.properties(**props).to_dict())
+        assert altair_private.with_properties(chart, **given).to_dict() == (
+            chart.properties(**given).to_dict())
         assert chart.to_dict() == before  # the chart given is left as it was
+    grown = altair_private.with_properties(layered, width=300)
+    grown += bars
+    assert len(grown.layer) == 3 and len(layered.layer) == 2  # the copy has its own layer list
     built: list[str] = []
     init = alt.LayerChart.__init__
     monkeypatch.setattr(alt.LayerChart, "__init__",

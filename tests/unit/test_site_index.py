@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from rapnb.build.html_export import page_links
-from rapnb.build.site import editions, index_html, sheets_tables, write_index
+from rapnb.build.site import (
+    editions,
+    index_html,
+    read_sheets_tables,
+    sheets_tables,
+    write_index,
+)
 
 
 def _touch(root: Path, *rels: str) -> None:
@@ -169,3 +175,15 @@ def test_a_sheets_table_handed_over_as_json_gives_the_same_page(tmp_path: Path) 
     write_index(tmp_path, sheets={"en": tables["en"]})  # Spanish: made by the index itself
     assert "<caption>Handed over</caption>" in (tmp_path / "index.html").read_text("utf-8")
     assert "<caption>Las 15 fichas" in (tmp_path / "es/index.html").read_text("utf-8")
+
+
+def test_a_handed_over_table_of_the_wrong_shape_is_not_used(tmp_path: Path) -> None:
+    good = sheets_tables(None)["en"]
+    path = tmp_path / "sheets_tables.json"
+    for text in ("[1, 2]", "{not json", '{"en": {"caption": "x"}}'):
+        path.write_text(text, encoding="utf-8")
+        assert read_sheets_tables(path) == {}
+    short = {**good, "rows": [["peru", ["Peru"]]]}  # one cell where there are six columns
+    path.write_text(json.dumps({"en": good, "es": short, "xx": good}), encoding="utf-8")
+    assert read_sheets_tables(path) == {"en": good}  # a language rapnb has no catalog for: out
+    assert read_sheets_tables(tmp_path / "missing.json") == {}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rapnb.context import Context, Where, as_context
 from rapnb.derived.stocks import latest_stocks
 from rapnb.present import alt_text, i18n, style
+from rapnb.present.altair_private import with_properties
 from rapnb.present.credits import stocks_map_source
 from rapnb.present.i18n import N_, tr
 from rapnb.present.maps.geometry import base_features, boundaries_key, country_shapes
@@ -186,9 +187,9 @@ def stock_map(ctx: Where = None) -> alt.LayerChart:
     leaders, texts = label_layers(data, rows, view)
     key = _confidence_legend(data, levels, conf_x, conf_y, confidence_opacity, confidence_dash,
                              _)
-    chart = alt.layer(geo_layer(geo, view, aria=False), *leaders, circles, *texts, *key,
-                      outline(data, view)).properties(
-        width=width, height=height)
+    chart = with_properties(alt.layer(geo_layer(geo, view, aria=False), *leaders, circles,
+                                      *texts, *key, outline(data, view)),
+                            width=width, height=height)
     return finish(
         chart, data, "fig1_stock_map",
         _("Figure 1. Stock of Venezuelan nationals in selected countries"),
