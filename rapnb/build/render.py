@@ -198,7 +198,7 @@ class _Renderer:
         (the book step waits for that; later Typst work is one compilation at a time)."""
         self.books_started = threading.Event()
         """Set when the book step begins (no rehearsal is worth starting after that)."""
-        self.sheets_tables: dict[str, Any] = {}
+        self.sheets_tables: dict[str, site.SheetsTable] = {}
         """The index page's sheets tables per language, from this render's tables worker
         (`rapnb.build.site.sheets_tables`); the index makes any that is missing."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})

@@ -151,12 +151,13 @@ def sheets_table(data_dir: str | os.PathLike[str] | None, lang: str) -> SheetsTa
     """The index's sheets table in `lang` (`sheets_overview_table`, which needs pandas)."""
     from rapnb.present.report import sheets_overview_table
 
+    _ = gettext_for(lang)
     table = sheets_overview_table(Context.create(data_dir, lang))
-    sheet = gettext_for(lang)(SHEET_COLUMN)
+    sheet = _(SHEET_COLUMN)
     columns = [sheet, *(c for c in table.columns if c != sheet)]
     rows = [[str(sheet_id), [_plain(row[c]) for c in columns]]
             for sheet_id, row in table.iterrows()]
-    return {"caption": table.attrs.get("rapnb_caption", gettext_for(lang)("The sheets")),
+    return {"caption": table.attrs.get("rapnb_caption", _("The sheets")),
             "columns": columns, "rows": rows}
 
 
@@ -336,7 +337,7 @@ def index_html(out: str | os.PathLike[str], data_dir: str | os.PathLike[str] | N
 <h2>{escape(heads["report"])}</h2>
 {_reports(folder, page, found)}
 <h2>{escape(heads["sheets"])}</h2>
-{_sheets_table(folder, page, found, sheets or sheets_table(data_dir, lang))}
+{_sheets_table(folder, page, found, sheets_table(data_dir, lang) if sheets is None else sheets)}
 <h2>{escape(heads["downloads"])}</h2>
 {_downloads(folder, page, coming)}
 </main>
