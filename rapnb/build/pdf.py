@@ -37,6 +37,10 @@ OUTLINE_DEPTH = 2
 ROWSPAN_BREAKABLE = 12
 """A table cell spanning more rows than this may break across pages; any other row is kept
 on one page."""
+KEPT_LIST_ITEMS = 5
+"""A list of at most this many items is kept on one page (a sheet's sources: a page break
+left one source, or half of one, alone on the last page); a longer list breaks between its
+items, never inside one."""
 BOOK_NAME = "regional_action_plan_2018.pdf"
 LANGUAGE = "en"
 
@@ -80,6 +84,7 @@ def _meta(title: str, running: str, subject: str, lang: str = LANGUAGE) -> dict[
         "page-word": _("Page"), "of-word": _("of"), "contents-word": _("Contents"),
         "outline-depth": OUTLINE_DEPTH,
         "rowspan-breakable": ROWSPAN_BREAKABLE,
+        "kept-list-items": KEPT_LIST_ITEMS,
     }
 
 

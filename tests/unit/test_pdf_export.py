@@ -225,3 +225,35 @@ def test_a_run_of_prose_in_another_language_is_tagged_with_it() -> None:
     assert "Los valores provienen de Migration Trends in the Americas." in flat_text(pdf)
     nb.cells[1].source = text.replace('<span lang="en">', "").replace("</span>", "")
     assert "en" not in marked_languages(notebook_pdf(nb, "ficha"))
+
+
+def _pages_of(pdf: bytes, marks: list[str]) -> list[list[int]]:
+    pages = [" ".join(page.extract_text().split()) for page in reader(pdf).pages]
+    return [[n for n, page in enumerate(pages) if mark in page] for mark in marks]
+
+
+def test_a_short_list_and_its_label_stay_on_one_page_and_items_are_never_split() -> None:
+    """Wherever the page break falls (the filler before them grows line by line), the bold
+    label and the four items of a sources list share a page, and each item of a long list
+    (16 items, more than a page) starts and ends on the same page."""
+    sources = "**Sources**\n\n" + "\n".join(
+        f"- SRC{i}-START " + "cited words " * 30 + f"SRC{i}-END" for i in range(4))
+    long_list = "\n".join(f"- ITEM{i:02d}-START " + "words " * 80 + f"ITEM{i:02d}-END"
+                          for i in range(16))
+    split_before = 0
+    for lines in range(28, 46, 2):
+        filler = "\n\n".join(f"Filler paragraph {n}." for n in range(lines))
+        nb = new_notebook(cells=[new_markdown_cell("# Lists: country sheet\n\n" + filler),
+                                 new_markdown_cell(sources)])
+        marks = ["Sources", *(f"SRC{i}-{end}" for i in range(4) for end in ("START", "END"))]
+        where = _pages_of(notebook_pdf(nb, "lists"), marks)
+        assert all(len(w) == 1 for w in where) and len({w[0] for w in where}) == 1, lines
+        split_before += where[0][0] == 1  # the page break fell before the label
+        nb = new_notebook(cells=[new_markdown_cell("# Lists: country sheet\n\n" + filler),
+                                 new_markdown_cell(long_list)])
+        ends = [f"ITEM{i:02d}-{end}" for i in range(16) for end in ("START", "END")]
+        where = _pages_of(notebook_pdf(nb, "lists"), ends)
+        assert all(len(w) == 1 for w in where), lines
+        assert all(where[2 * i] == where[2 * i + 1] for i in range(16)), lines
+        assert len({w[0] for w in where}) > 1, lines  # a long list does break (between items)
+    assert 0 < split_before < 9  # the fillers put the break before the list and after it
