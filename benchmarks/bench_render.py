@@ -291,6 +291,7 @@ def main() -> int:
     tasks: dict[str, float] = {}
     last_steps: dict[str, dict[str, float]] = {}
     books: list[float] = []
+    round_ratios: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         notebook = floor_notebook(Path(tmp))
         kept = Path(tmp) / "render"
@@ -308,10 +309,13 @@ def main() -> int:
             both.append(render_once(2, "--lang", "en", "--lang", "es")[0])
             for key, value in rerenders().items():
                 again[key].append(value)
-            print(f"round {number}: floor {floors[-1]:.2f} s, warm floor {warm[-1]:.2f} s,"
-                  f" forked {forked[-1]:.2f} s,"
+            round_warm = warm[-args.floors_per_round:]
+            round_ratios.append(renders[2][-1] / (NOTEBOOKS * statistics.median(round_warm) / 2))
+            print(f"round {number}: floor {floors[-1]:.2f} s, warm floor"
+                  f" {', '.join(f'{w:.2f}' for w in round_warm)} s, forked {forked[-1]:.2f} s,"
                   f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
-                  f" (--no-pdf {no_pdf[-1]:.1f} s; en and es {both[-1]:.1f} s),"
+                  f" (ratio to this round's warm floor {round_ratios[-1]:.2f};"
+                  f" --no-pdf {no_pdf[-1]:.1f} s; en and es {both[-1]:.1f} s),"
                   f" no-op {again['noop'][-1]:.2f} s, one sheet {again['changed'][-1]:.1f} s",
                   flush=True)
         typeset = pdf_seconds(kept)
@@ -339,6 +343,9 @@ def main() -> int:
         results[f"ratio_jobs{jobs}"] = ratio
         results[f"warm_ratio_jobs{jobs}"] = warm_ratio
         results[f"forked_ratio_jobs{jobs}"] = forked_ratio
+    print(f"    --jobs 2 against each round's own warm floor: "
+          f"{', '.join(f'{r:.2f}' for r in round_ratios)}")
+    results["warm_ratio_jobs2_by_round"] = round_ratios
     noop, changed = statistics.median(again["noop"]), statistics.median(again["changed"])
     sheet = statistics.median(again["sheet"])
     one_sheet_ratio = changed / (sheet + noop)
