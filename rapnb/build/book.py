@@ -22,7 +22,7 @@ from typing import Any
 from rapnb.build.atomic import atomic_write_bytes, fsync_dir
 from rapnb.build.jobs import BOOK, OVERVIEW, Result, overview_job, sheet_job
 from rapnb.build.manifest import previous_entry
-from rapnb.build.messages import one_line
+from rapnb.build.messages import exception_line
 from rapnb.build.pdf import BOOK_NAME, book_pdf
 from rapnb.build.pdf_content import notebook_blocks
 
@@ -163,7 +163,7 @@ def make_book(out: Path, work: Path, sheets: list[str], entries: dict[str, dict[
         (work / BOOK_NAME).replace(target)
         fsync_dir(target.parent)
     except Exception as exc:
-        error = one_line(f"{type(exc).__name__}: {exc}")
+        error = exception_line(exc)
         result = Result(f"{lang}/{BOOK}", "failed", round(time.monotonic() - started, 2), error)
         attempt = {"status": "failed", "seconds": result.seconds, "error": error,
                    "failed_notebook": None}

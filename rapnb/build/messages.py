@@ -108,3 +108,8 @@ def one_line(text: str, limit: int = 300) -> str:
     """`text` on one line (whitespace runs collapsed), cut at `limit` characters."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def exception_line(exc: BaseException) -> str:
+    """An exception as one line of a result or a log: `TypeName: message` (`one_line`)."""
+    return one_line(f"{type(exc).__name__}: {exc}")

@@ -34,6 +34,7 @@ from rapnb.build.messages import (
     NotebookTask,
     TablesTask,
     TaskOutcome,
+    exception_line,
     one_line,
     outcome_to_json,
     read_task,
@@ -229,7 +230,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
             return TaskOutcome("ok", staged_files, reads=read_log(log),
                                execution={**execution, "steps": steps.seconds})
         except Exception as exc:
-            error = one_line(f"{type(exc).__name__}: {exc}")
+            error = exception_line(exc)
     failed = None
     if nb is not None:
         failed = f"{FAILED_DIR}/{name}.ipynb"
@@ -254,7 +255,7 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
         write_hdx_dataset(staged / HDX_FILE, [p.relative_to(staged) for p in csvs],
                           task.data_dir)
     except Exception as exc:
-        return TaskOutcome("failed", [], one_line(f"{type(exc).__name__}: {exc}"))
+        return TaskOutcome("failed", [], exception_line(exc))
     files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*")
                    if p.is_file() and not p.name.startswith("."))
     # This process has pandas and the tables loaded: the index page's tables cost it 0.3 s,
@@ -263,8 +264,8 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
         atomic_write_text(work / SHEETS_TABLES_NAME,
                           json.dumps(sheets_tables(task.data_dir), ensure_ascii=False))
     except Exception as exc:
-        print(f"rapnb worker: no sheets tables for the index page here: "
-              f"{one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        print(f"rapnb worker: no sheets tables for the index page here: {exception_line(exc)}",
+              file=sys.stderr)
     return TaskOutcome("ok", files)
 
 
