@@ -9,6 +9,10 @@ tests/unit/test_private_apis.py, which names what changed):
   kernel's exit;
 - the manager's ``client_factory``, ``transport``, ``ip`` and ``connection_file`` traits: IPC
   sockets in the temporary directory rather than TCP ports;
+- nbclient's ``NotebookClient.create_kernel_manager``, which makes its kernel manager by
+  calling ``kernel_manager_class(kernel_name=..., config=...)`` and starts a kernel only if
+  the manager has none (``has_kernel``): :func:`adopting_manager_class` hands it a manager
+  whose kernel was started ahead;
 - the manager's ``provisioner`` attribute, set before the kernel starts (``pre_start_kernel``
   keeps one already there, as it does on restarts), and ``LocalProvisioner``'s ``process``,
   ``pid``, ``pgid``, ``cwd`` and ``connection_info`` attributes, which a provisioner whose
@@ -41,6 +45,7 @@ USED = {
         "(self, msg: Dict[str, Any]) -> None",
     "jupyter_client.manager.AsyncKernelManager._async_wait":
         "(self, pollinterval: float = 0.1) -> None",
+    "nbclient.client.NotebookClient.create_kernel_manager": "(self) -> 'KernelManager'",
 }
 """Each private function used, with the signature it had when this module was written."""
 
@@ -172,3 +177,17 @@ def quick_kernel_manager_class(forked: bool = False) -> type:
             await super()._async_wait(pollinterval=min(pollinterval, KILL_POLL_SECONDS))
 
     return QuickKernelManager
+
+
+def adopting_manager_class(manager: Any) -> type:
+    """A kernel manager class for nbclient's ``kernel_manager_class`` whose construction (in
+    ``NotebookClient.create_kernel_manager``) returns `manager`, a manager of the same class
+    with its kernel started already: nbclient then starts no kernel, and shuts that one down
+    at the end, as its own. `manager` is not an instance of the returned subclass, so Python
+    does not initialise it again."""
+
+    class AdoptingManager(type(manager)):  # type: ignore[misc]
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return manager
+
+    return AdoptingManager

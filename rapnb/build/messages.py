@@ -37,6 +37,9 @@ class NotebookTask:
     """Also typeset `<folder>/<stem>.pdf` (`rapnb render --no-pdf` turns it off)."""
     languages: list[str] = field(default_factory=list)
     """The languages of this render (each page links to its twins in the others)."""
+    more: bool = False
+    """Other notebooks were still waiting when this one was handed out: the worker starts
+    a kernel for its next one while it exports this one (`rapnb.build.execute`)."""
     kind: Literal["notebook"] = "notebook"
 
 

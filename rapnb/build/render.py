@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -656,7 +656,10 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                 for worker in lane.workers:
                     if worker.task is None:
                         if lane.pending:
-                            worker.assign(lane.pending.popleft())
+                            task = lane.pending.popleft()
+                            if isinstance(task, NotebookTask) and lane.pending:
+                                task = replace(task, more=True)
+                            worker.assign(task)
                         else:
                             worker.close()
             if notebooks_done is not None and flag.signum is None and not (

@@ -7,8 +7,10 @@ worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.p
 figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
 templates and vl-convert's JavaScript engine are loaded once per worker, not once per
 notebook; and while its first kernel starts and runs, a worker loads them in a thread
-(:func:`start_warm_up`), so that the first notebook's exports do not wait for them. On SIGTERM
-the worker raises, so papermill shuts its kernel down.
+(:func:`start_warm_up`), so that the first notebook's exports do not wait for them. While it
+exports a notebook that other notebooks were waiting behind (`NotebookTask.more`), it starts
+the kernel of its next one (`rapnb.build.execute.start_spare_kernel`). On SIGTERM the worker
+raises, so papermill shuts its kernel down.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb.build.atomic import atomic_write_bytes, atomic_write_text
+from rapnb.build.execute import SpareKernel
 from rapnb.build.kernel_zygote import close_shared_zygote
 from rapnb.build.messages import (
     RESULT_NAME,
@@ -187,9 +190,24 @@ def start_warm_up() -> threading.Thread:
     return _warm_up_thread[0]
 
 
+_SPARE: list[SpareKernel] = []
+"""The kernel this worker started for its next notebook, if any."""
+
+
+def discard_spare_kernel() -> None:
+    """Stop the kernel started for a next notebook that did not come."""
+    while _SPARE:
+        _SPARE.pop().discard()
+
+
 def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     """Execute and export one notebook into `work/out`."""
-    from rapnb.build.execute import ExecutionFailed, execute_notebook, source_cell_ids
+    from rapnb.build.execute import (
+        ExecutionFailed,
+        execute_notebook,
+        source_cell_ids,
+        start_spare_kernel,
+    )
     from rapnb.build.figures import add_svgs, figure_files
     from rapnb.build.html_export import notebook_to_html
     from rapnb.build.pdf import notebook_pdf
@@ -198,14 +216,19 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     cwd, staged, log = work / "cwd", work / "out", work / "reads.jsonl"
     cwd.mkdir(exist_ok=True)
     warming = start_warm_up()
+    spare = _SPARE.pop() if _SPARE else None
+    if spare is not None:
+        log = spare.reads_log
     os.environ[READS_LOG_ENV] = str(log)  # the kernel inherits it and records what it reads
     steps = StepTimer()
     try:
-        nb, error = execute_notebook(task.notebook, task.parameters, cwd), None
+        nb, error = execute_notebook(task.notebook, task.parameters, cwd, kernel=spare), None
     except ExecutionFailed as exc:
         nb, error = exc.notebook, one_line(exc.error)
     finally:
         os.environ.pop(READS_LOG_ENV, None)
+    if task.more and (started := start_spare_kernel()) is not None:
+        _SPARE.append(started)  # it starts while this notebook is exported
     warming.join()  # the exports below use what it loads
     steps.done("execute")
     source_ids = source_cell_ids(task.notebook)
@@ -308,6 +331,7 @@ def worker_main(argv: Sequence[str]) -> int:
         return 128 + signal.SIGTERM
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        discard_spare_kernel()
         close_shared_zygote()  # it kills any kernel it forked that is still running
         kill_processes(child_pids(os.getpid()))  # last resort for a kernel left behind
         remove_own_tmpdir()
