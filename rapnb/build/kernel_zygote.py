@@ -9,12 +9,24 @@ pid, session, working directory, environment and interpreter state: no notebook 
 variables), running ipykernel as ``python -m ipykernel_launcher`` would; only the imports and
 the first reads are done.
 
+The zygote also forks the render's notebook workers (``RAPNB_FORK_WORKERS=0``: they are
+launched as new processes). It imports their stack first (papermill, nbconvert with the
+report's compiled templates: `rapnb.build.worker.load_export_stack`, about 1.4 s of CPU that
+each launched worker paid), forks the workers asked for meanwhile between the imports of the
+kernels' stack, and forks kernels once that is done. A forked worker runs
+``rapnb.build.worker`` as ``python -m`` would, its tasks on the stdin the render process sent
+with the request, and gets SIGTERM when the zygote goes (the zygote gets it when the render
+process goes). Each child freezes what it inherits (`gc.freeze`), so that its collections do
+not walk the zygote's objects.
+
 The zygote listens on a Unix socket (``RAPNB_ZYGOTE_SOCKET`` for the workers). A client
 (:class:`ZygoteClient`) sends a JSON line per kernel, ``{"argv", "env", "cwd"}``, with the file
 descriptor the kernel's output goes to; it gets ``{"pid": n}`` or ``{"error": why}`` back, and
-``{"exit": pid, "status": code}`` when that kernel ends. The zygote kills a client's kernels
-when the client goes, and all of them when its stdin closes, on SIGTERM, or when its parent
-dies (Linux sends it SIGTERM); a kernel whose zygote dies gets SIGKILL.
+``{"exit": pid, "status": code}`` when that kernel ends; a worker request (``"worker": true``)
+sends two descriptors, the output and the worker's stdin. The zygote kills a client's kernels
+(and SIGTERMs its workers) when the client goes, and all of them when its stdin closes, on
+SIGTERM, or when its parent dies (Linux sends it SIGTERM); a kernel whose zygote dies gets
+SIGKILL.
 ``rapnb.build.jupyter_client_private`` has the kernel provisioner that asks for kernels;
 ``RAPNB_FORK_KERNELS=0`` launches each kernel as a new ``python`` instead.
 """
@@ -24,8 +36,11 @@ from __future__ import annotations
 import array
 import builtins
 import contextlib
+import gc
+import importlib
 import json
 import os
+import runpy
 import select
 import shutil
 import signal
@@ -33,7 +48,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +58,7 @@ from rapnb.build.procs import set_parent_death_signal, set_process_name
 from rapnb.datasets.reads import READS_LOG_ENV
 
 FORK_ENV = "RAPNB_FORK_KERNELS"
+FORK_WORKERS_ENV = "RAPNB_FORK_WORKERS"
 SOCKET_ENV = "RAPNB_ZYGOTE_SOCKET"
 """Set by `rapnb render` for its workers: the socket of the zygote they share."""
 LAUNCHER = "ipykernel_launcher"
@@ -73,12 +90,31 @@ ZYGOTE_CODE = ("import sys; from rapnb.build.kernel_zygote import zygote_main;"
 """The zygote's command (``python -c``: run as ``-m``, this module would be imported twice)."""
 KERNEL_PROCESS_NAME = "ipykernel"
 """A forked kernel's process name (its /proc/PID/comm)."""
+WORKER_MODULE = "rapnb.build.worker"
+"""The render worker's module, run as ``python -m`` would (named, not imported: the worker
+uses this module)."""
+WORKER_PROCESS_NAME = "rapnb-worker"
+"""A forked render worker's process name."""
 
 
 def enabled() -> bool:
     """Whether render kernels are forked from a zygote (``RAPNB_FORK_KERNELS``, default on, on
     platforms with ``fork``)."""
     return hasattr(os, "fork") and os.environ.get(FORK_ENV, "1") not in {"", "0"}
+
+
+def workers_enabled() -> bool:
+    """Whether the zygote also forks the render's notebook workers (``RAPNB_FORK_WORKERS``,
+    default on; only where kernels are forked)."""
+    return enabled() and os.environ.get(FORK_WORKERS_ENV, "1") not in {"", "0"}
+
+
+def worker_arguments(argv: Sequence[str]) -> list[str] | None:
+    """The worker's own arguments if `argv` is ``python -m rapnb.build.worker PARENT_PID``
+    (what the zygote can fork), else None."""
+    if len(argv) == 4 and list(argv[1:3]) == ["-m", WORKER_MODULE] and argv[3].isdigit():
+        return list(argv[3:])
+    return None
 
 
 def launcher_arguments(argv: Sequence[str]) -> list[str] | None:
@@ -198,11 +234,25 @@ class ZygoteClient:
         `output` (default: this process's stderr); return its pid."""
         if launcher_arguments(argv) is None:
             raise ZygoteError(f"not an ipykernel command line: {list(argv)}")
-        request = (json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n").encode()
+        return self._fork({"argv": list(argv), "env": env, "cwd": cwd},
+                          [2 if output is None else output])
+
+    def fork_worker(self, argv: Sequence[str], env: dict[str, str], cwd: str, output: int,
+                    stdin: int) -> int:
+        """Fork a render worker for command line `argv` (``python -m rapnb.build.worker
+        PARENT_PID``) with environment `env` in directory `cwd`, its stdout and stderr on file
+        descriptor `output`, its stdin on `stdin`; return its pid. The zygote forks workers
+        while it imports the kernels' stack: the answer comes once it has imported theirs."""
+        if worker_arguments(argv) is None:
+            raise ZygoteError(f"not a worker command line: {list(argv)}")
+        return self._fork({"worker": True, "argv": list(argv), "env": env, "cwd": cwd,
+                           "fds": 2}, [output, stdin])
+
+    def _fork(self, payload: dict[str, Any], fds: Sequence[int]) -> int:
+        request = (json.dumps(payload) + "\n").encode()
         try:
             sent = self.sock.sendmsg([request], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                                  array.array("i", [2 if output is None
-                                                                    else output]))])
+                                                  array.array("i", fds))])
             self.sock.sendall(request[sent:])
         except OSError as exc:
             raise ZygoteError(f"kernel zygote is gone: {exc}") from exc
@@ -280,22 +330,31 @@ def close_shared_zygote() -> None:
 # The zygote process itself -------------------------------------------------------------------
 
 
-def _preload() -> None:
+def _preload(between: Callable[[], object] = lambda: None) -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
-    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
-    from rapnb.present.display import skip_slow_optional_imports
-
-    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
-        del sys.path[0]
-    skip_slow_optional_imports()  # before Altair imports jsonschema, as report.setup() does
-    builtins.get_ipython = _KernelShellStandIn  # type: ignore[attr-defined]
-    try:
-        for name in PRELOADED:
+    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own);
+    `between` is called before each import (the zygote serves worker requests there)."""
+    for name in PRELOADED:
+        between()
+        builtins.get_ipython = _KernelShellStandIn  # type: ignore[attr-defined]
+        try:
             with contextlib.suppress(ImportError):
                 __import__(name)
-    finally:
-        del builtins.get_ipython  # type: ignore[attr-defined]
+        finally:
+            del builtins.get_ipython  # type: ignore[attr-defined]
+    between()
     _warm_caches()
+
+
+def _preload_worker_stack() -> str | None:
+    """Import and warm up what a render worker needs that starts no thread
+    (`rapnb.build.worker.load_export_stack`), for the workers this zygote forks; returns why
+    it cannot fork workers, or None."""
+    try:
+        importlib.import_module(WORKER_MODULE).load_export_stack()
+    except Exception as exc:  # noqa: BLE001 - workers are then launched as new processes
+        return f"no worker stack: {type(exc).__name__}: {exc}"
+    return None
 
 
 def _warm_caches() -> None:
@@ -356,39 +415,52 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
-def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int],
-                zygote: int) -> int:
-    """In the forked child of process `zygote`: become the kernel `request` describes, its
-    stdout and stderr on file descriptor `output` (else the zygote's stderr); returns its exit
-    status."""
+def _become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
+                  zygote: int, death_signal: int) -> bool:
+    """In a forked child of process `zygote`: leave the zygote's session, descriptors and
+    signal handlers behind and take `request`'s directory and environment. `fds` are the
+    descriptors sent with the request: the output (stdout and stderr; else the zygote's
+    stderr), then for a worker its stdin (else /dev/null). The child gets `death_signal`
+    when the zygote dies; False if the zygote died already."""
+    gc.freeze()  # what the zygote imported stays: no collection need walk it again
     os.setsid()
     signal.set_wakeup_fd(-1)
+    output, stdin = (list(fds) + [None, None])[:2]
     if output is not None:
         os.dup2(output, 2)
-    for fd in {*zygote_fds, *([output] if output is not None else [])}:
+    if stdin is None:
+        stdin = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(stdin, 0)
+    for fd in {*zygote_fds, *fds, stdin}:
         with contextlib.suppress(OSError):
             os.close(fd)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
     os.dup2(2, 1)
     for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    set_parent_death_signal(signal.SIGKILL)
+    set_parent_death_signal(death_signal)
     if os.getppid() != zygote:  # the zygote died before the request above took effect
-        return 128 + signal.SIGKILL
-    set_process_name(KERNEL_PROCESS_NAME)
+        return False
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    os.environ["JPY_PARENT_PID"] = str(zygote)
     tempfile.tempdir = None  # found again from this environment's TMPDIR
+    _reseed()
+    return True
+
+
+def _run_kernel(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
+                zygote: int) -> int:
+    """In the forked child of process `zygote`: become the kernel `request` describes (see
+    `_become_child` for `fds`); returns its exit status."""
+    if not _become_child(request, fds, zygote_fds, zygote, signal.SIGKILL):
+        return 128 + signal.SIGKILL
+    set_process_name(KERNEL_PROCESS_NAME)
+    os.environ["JPY_PARENT_PID"] = str(zygote)
     arguments = launcher_arguments(request["argv"]) or []
     # ipykernel read JPY_PARENT_PID when the zygote imported it: say it again, so that the
     # kernel watches its parent (and exits if the zygote goes) as a launched kernel does.
     sys.argv = [LAUNCHER, *arguments, f"--IPKernelApp.parent_handle={zygote}"]
-    _reseed()
     from ipykernel import kernelapp
 
     try:
@@ -399,8 +471,25 @@ def _run_kernel(request: dict[str, Any], output: int | None, zygote_fds: Sequenc
     return 0
 
 
-def _fork(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]) -> int:
-    """Fork a kernel child for `request`; return its pid (in the zygote)."""
+def _run_worker(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
+                zygote: int) -> int:
+    """In the forked child of process `zygote`: become the render worker `request` describes
+    (`rapnb.build.worker.worker_main`, its tasks on the stdin sent with it); returns its exit
+    status. It gets SIGTERM when the zygote dies, as a launched worker does when the render
+    process dies."""
+    if not _become_child(request, fds, zygote_fds, zygote, signal.SIGTERM):
+        return 128 + signal.SIGTERM
+    set_process_name(WORKER_PROCESS_NAME)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+    sys.argv = [WORKER_MODULE, str(zygote)]
+    runpy.run_module(WORKER_MODULE, run_name="__main__", alter_sys=True)  # as `python -m`
+    return 1  # not reached: the worker's __main__ ends the process (`exit_now`)
+
+
+def _fork(run: Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int],
+          request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int]) -> int:
+    """Fork a child that runs `run(request, fds, zygote_fds, zygote_pid)`; return its pid
+    (in the zygote)."""
     sys.stdout.flush()
     sys.stderr.flush()
     zygote = os.getpid()
@@ -408,7 +497,7 @@ def _fork(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]
     if pid == 0:
         status = 1
         try:
-            status = _run_kernel(request, output, zygote_fds, zygote)
+            status = run(request, fds, zygote_fds, zygote)
         except BaseException:  # noqa: BLE001 - a child must never return into the zygote
             import traceback
 
@@ -425,12 +514,16 @@ def _fork(request: dict[str, Any], output: int | None, zygote_fds: Sequence[int]
 
 
 class _Client:
-    """A connection the zygote serves: bytes read so far, descriptors received, its kernels."""
+    """A connection the zygote serves: bytes read so far, descriptors received, its children
+    (kernels and workers)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock, self.buffer = sock, b""
         self.fds: list[int] = []
         self.kernels: set[int] = set()
+        self.workers: set[int] = set()
+        self.waiting: list[tuple[dict[str, Any] | str, list[int]]] = []
+        """Complete requests not served yet (kernels, while the zygote still imports)."""
 
     def send(self, message: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):  # a client that has gone is noticed when read
@@ -446,27 +539,30 @@ class _Client:
         self.fds += fds
         return bool(data)
 
-    def requests(self) -> list[tuple[dict[str, Any] | str, int | None]]:
-        """The complete requests received, each with the descriptor sent with it; a request
-        that is not a JSON object comes as the reason it is refused."""
-        found: list[tuple[dict[str, Any] | str, int | None]] = []
+    def take_requests(self) -> None:
+        """Move the complete requests received to `waiting`, each with the descriptors sent
+        with it (``fds`` in the request, default 1); a request that is not a JSON object comes
+        as the reason it is refused."""
         while b"\n" in self.buffer:
             line, self.buffer = self.buffer.split(b"\n", 1)
-            fd = self.fds.pop(0) if self.fds else None
             try:
                 request = json.loads(line)
             except ValueError as exc:
-                found.append((f"not a JSON request: {exc}", fd))
-                continue
-            found.append((request if isinstance(request, dict) else "not a JSON object", fd))
-        return found
+                request = f"not a JSON request: {exc}"
+            if not isinstance(request, (dict, str)):
+                request = "not a JSON object"
+            count = request.get("fds", 1) if isinstance(request, dict) else 1
+            count = count if isinstance(count, int) and 0 <= count <= 2 else 1
+            fds, self.fds = self.fds[:count], self.fds[count:]
+            self.waiting.append((request, fds))
 
     def close(self) -> None:
         """Forget the client: its descriptors not yet used, and its socket."""
-        for fd in self.fds:
+        for fd in [*self.fds, *(fd for _, fds in self.waiting for fd in fds)]:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self.fds.clear()
+        self.waiting.clear()
         self.sock.close()
 
 
@@ -477,15 +573,24 @@ START_ENV = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PY
 a kernel asking for other values than the zygote started with cannot be forked."""
 
 
-def refusal(request: dict[str, Any]) -> str | None:
-    """Why the zygote cannot fork the kernel `request` asks for, or None: not the
-    ``python -m ipykernel_launcher`` of this very interpreter, no directory to run in, or
-    start-up settings other than this process's (see START_ENV)."""
+def refusal(request: dict[str, Any], workers: str | None = None) -> str | None:
+    """Why the zygote cannot fork the kernel or worker `request` asks for, or None: not the
+    ``python -m ipykernel_launcher`` (or ``-m rapnb.build.worker``) of this very interpreter,
+    no directory to run in, or start-up settings other than this process's (see START_ENV).
+    `workers` is why this zygote forks no workers, if it does not."""
     argv, env = request.get("argv"), request.get("env")
-    if not isinstance(argv, list) or launcher_arguments([str(a) for a in argv]) is None:
+    words = [str(a) for a in argv] if isinstance(argv, list) else []
+    if request.get("worker"):
+        if worker_arguments(words) is None:
+            return f"not a worker command line: {argv}"
+        if workers is not None:
+            return workers
+        if threading.active_count() > 1:  # a fork would leave the child without them
+            return f"the zygote runs {threading.active_count() - 1} other threads"
+    elif launcher_arguments(words) is None:
         return f"not an ipykernel command line: {argv}"
-    if os.path.abspath(str(argv[0])) != os.path.abspath(sys.executable):
-        return f"another interpreter: {argv[0]} (this one is {sys.executable})"
+    if os.path.abspath(words[0]) != os.path.abspath(sys.executable):
+        return f"another interpreter: {argv[0]} (this one is {sys.executable})"  # type: ignore[index]
     if not isinstance(env, dict) or not isinstance(request.get("cwd"), str):
         return "no environment or working directory"
     changed = [name for name in START_ENV if env.get(name) != os.environ.get(name)]
@@ -494,27 +599,118 @@ def refusal(request: dict[str, Any]) -> str | None:
     return None
 
 
-def _kill(pids: set[int]) -> None:
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)  # each child leads its own session and group
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+def _stop_children(kernels: set[int], workers: set[int]) -> None:
+    """SIGKILL `kernels`; SIGTERM `workers`, which then shut their kernels down and remove
+    their temporary directories, as a worker does when its render process goes."""
+    for pids, signum in ((kernels, signal.SIGKILL), (workers, signal.SIGTERM)):
+        for pid in pids:
+            if signum == signal.SIGKILL:  # each kernel leads its own session and group
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signum)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signum)
 
 
-def _reap(owners: dict[int, _Client]) -> None:
-    """Tell each client which of its kernels have ended."""
-    while True:
+class _Server:
+    """The zygote's side of its socket: clients, the children forked for each, and the
+    requests not served yet."""
+
+    def __init__(self, listener: socket.socket, wake: tuple[int, int]) -> None:
+        self.listener, self.wake = listener, wake
+        self.clients: dict[socket.socket, _Client] = {}
+        self.owners: dict[int, _Client] = {}
+        self.no_workers: str | None = "not ready for workers yet"
+        self.kernels_ready = False
+        self.private: list[int] = []
+        """Other descriptors of the zygote's own."""
+
+    def own_fds(self) -> tuple[int, ...]:
+        """The zygote's descriptors, none of which a child keeps."""
+        return (self.listener.fileno(), *self.wake, *self.private,
+                *(c.sock.fileno() for c in self.clients.values()),
+                *(fd for c in self.clients.values() for fd in c.fds),
+                *(fd for c in self.clients.values() for _, fds in c.waiting for fd in fds))
+
+    def serve(self, stdin: int | None, timeout: float | None) -> bool:
+        """Wait up to `timeout` seconds (None: for ever) for something to do, and do it:
+        reap children, accept clients, fork what they ask for (kernels once `kernels_ready`).
+        False once `stdin` (watched if given) has closed: the starter wants the zygote gone."""
+        watched: list[Any] = [*([stdin] if stdin is not None else []), self.listener, self.wake[0],
+                   *self.clients]
         try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        client = owners.pop(pid, None)
-        if client is not None:
-            client.kernels.discard(pid)
-            client.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+            readable = select.select(watched, [], [], timeout)[0]
+        except InterruptedError:
+            readable = []
+        if self.wake[0] in readable:
+            with contextlib.suppress(BlockingIOError):
+                os.read(self.wake[0], 512)
+        self._reap()
+        if stdin is not None and stdin in readable and not os.read(stdin, 512):
+            return False
+        if self.listener in readable:
+            sock, _ = self.listener.accept()
+            self.clients[sock] = _Client(sock)
+        for sock in [r for r in readable if r in self.clients]:
+            client = self.clients[sock]
+            if not client.receive():
+                _stop_children(client.kernels, client.workers)  # its process has gone
+                del self.clients[sock]
+                client.close()
+                continue
+            client.take_requests()
+        for client in self.clients.values():
+            self._answer(client)
+        return True
+
+    def _answer(self, client: _Client) -> None:
+        """Serve `client`'s requests in order, as far as the zygote is ready for them."""
+        while client.waiting:
+            request, fds = client.waiting[0]
+            worker = isinstance(request, dict) and bool(request.get("worker"))
+            if not worker and not self.kernels_ready and not isinstance(request, str):
+                return  # a kernel waits for the imports; the requests after it, with it
+            client.waiting.pop(0)
+            try:
+                why = request if isinstance(request, str) else refusal(
+                    request, self.no_workers)
+                if why is not None:
+                    raise ZygoteError(why)
+                assert isinstance(request, dict)
+                pid = _fork(_run_worker if worker else _run_kernel, request, fds,
+                            self.own_fds())
+            except Exception as exc:  # noqa: BLE001 - the client is told why
+                client.send({"error": f"{type(exc).__name__}: {exc}"})
+                continue
+            finally:
+                for fd in fds:
+                    os.close(fd)
+            (client.workers if worker else client.kernels).add(pid)
+            self.owners[pid] = client
+            client.send({"pid": pid})
+
+    def _reap(self) -> None:
+        """Tell each client which of its children have ended."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            client = self.owners.pop(pid, None)
+            if client is not None:
+                client.kernels.discard(pid)
+                client.workers.discard(pid)
+                client.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
+
+    def close(self) -> None:
+        """Stop every child (see `_stop_children`) and the listener."""
+        clients = self.clients.values()
+        _stop_children({k for c in clients for k in c.kernels},
+                       {w for c in clients for w in c.workers})
+        for client in list(clients):
+            client.close()
+        self.listener.close()
 
 
 def zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
@@ -530,7 +726,11 @@ def zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
 
 
 def _serve(parent_pid: int, listen_fd: int) -> int:
-    """The zygote's life: preload, then serve (see zygote_main)."""
+    """The zygote's life: import the workers' stack and fork the workers asked for; import
+    the kernels' stack, forking workers asked for meanwhile between its imports; then serve
+    (see zygote_main)."""
+    from rapnb.present.display import skip_slow_optional_imports
+
     ready = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints of imported modules go to the zygote's stderr
     set_parent_death_signal(signal.SIGTERM)
@@ -543,60 +743,26 @@ def _serve(parent_pid: int, listen_fd: int) -> int:
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    skip_slow_optional_imports()  # before jsonschema is imported, as report.setup() does
+    server = _Server(socket.socket(fileno=listen_fd), (wake_read, wake_write))
+    server.private.append(ready.fileno())
+    stdin = sys.stdin.fileno()
     try:
-        _preload()
-    except Exception as exc:  # noqa: BLE001 - said to the starter, whose kernels fall back
-        ready.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        server.no_workers = _preload_worker_stack() if workers_enabled() else "workers off"
+        try:
+            _preload(between=lambda: server.serve(None, 0.0) if not stopping else None)
+        except Exception as exc:  # noqa: BLE001 - said to the starter, whose kernels fall back
+            ready.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+            ready.close()
+            return 1
+        server.kernels_ready = True
+        ready.write(json.dumps({"ready": os.getpid()}) + "\n")
         ready.close()
-        return 1
-    listener = socket.socket(fileno=listen_fd)
-    ready.write(json.dumps({"ready": os.getpid()}) + "\n")
-    ready.close()
-    clients: dict[socket.socket, _Client] = {}
-    owners: dict[int, _Client] = {}
-    try:
-        while not stopping:
-            try:
-                readable = select.select([sys.stdin, listener, wake_read, *clients], [], [])[0]
-            except InterruptedError:
-                continue
-            if wake_read in readable:
-                with contextlib.suppress(BlockingIOError):
-                    os.read(wake_read, 512)
-                _reap(owners)
-            if sys.stdin in readable and not os.read(sys.stdin.fileno(), 512):
-                break  # the starter closed our stdin: stop
-            if listener in readable:
-                sock, _ = listener.accept()
-                clients[sock] = _Client(sock)
-            for sock in [r for r in readable if r in clients]:
-                client = clients[sock]
-                if not client.receive():
-                    _kill(client.kernels)  # its worker has gone
-                    del clients[sock]
-                    client.close()
-                    continue
-                for request, output in client.requests():
-                    why = request if isinstance(request, str) else refusal(request)
-                    # The child keeps none of the zygote's descriptors but its output.
-                    own = (listener.fileno(), wake_read, wake_write,
-                           *(c.sock.fileno() for c in clients.values()),
-                           *(fd for c in clients.values() for fd in c.fds))
-                    try:
-                        if why is not None:
-                            raise ZygoteError(why)
-                        assert isinstance(request, dict)
-                        pid = _fork(request, output, own)
-                    except Exception as exc:  # noqa: BLE001 - the client is told why
-                        client.send({"error": f"{type(exc).__name__}: {exc}"})
-                        continue
-                    finally:
-                        if output is not None:
-                            os.close(output)
-                    client.kernels.add(pid)
-                    owners[pid] = client
-                    client.send({"pid": pid})
+        server.serve(None, 0.0)  # the kernels asked for while the zygote imported
+        while not stopping and server.serve(stdin, None):
+            pass
     finally:
-        _kill(set(owners))
-        listener.close()
+        server.close()
     return 128 + signal.SIGTERM if stopping else 0

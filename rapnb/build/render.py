@@ -201,6 +201,9 @@ class _Renderer:
         self.sheets_tables: dict[str, site.SheetsTable] = {}
         """The index page's sheets tables per language, from this render's tables worker
         (`rapnb.build.site.sheets_tables`); the index makes any that is missing."""
+        self.zygote: kernel_zygote.ZygoteClient | None = None
+        """The render process's connection to the kernel zygote, which forks its notebook
+        workers (None: they are launched)."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -485,6 +488,8 @@ def render(
                     path = renderer.write_site_and_manifest(
                         str(renderer.provenance["data_dir"]), with_site=flag.signum is None)
             finally:
+                if renderer.zygote is not None:
+                    renderer.zygote.close()
                 if zygote is not None:
                     zygote.close()
                 shutil.rmtree(renderer.work, ignore_errors=True)
@@ -500,8 +505,9 @@ def render(
 
 def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
     """The kernel zygote the render's workers share (`rapnb.build.kernel_zygote`), its socket
-    in their environment; None if kernels are not forked or it cannot start (each worker then
-    launches its kernels itself)."""
+    in their environment, and the render process's connection to it, which forks the notebook
+    workers (`renderer.zygote`); None if kernels are not forked or it cannot start (each
+    worker then launches its kernels itself)."""
     if not kernel_zygote.enabled():
         return None
     assert renderer.work is not None
@@ -511,6 +517,9 @@ def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
     except (kernel_zygote.ZygoteError, OSError):
         return None
     renderer.env[kernel_zygote.SOCKET_ENV] = zygote.path
+    if kernel_zygote.workers_enabled():
+        with contextlib.suppress(kernel_zygote.ZygoteError):
+            renderer.zygote = kernel_zygote.ZygoteClient(zygote.path)
     return zygote
 
 
@@ -612,12 +621,14 @@ work keeps the machine busy, the tables may come last.)"""
 
 @dataclass
 class _Lane:
-    """Tasks and the workers that take them: at most `size` at once, started with `env`."""
+    """Tasks and the workers that take them: at most `size` at once, started with `env` (and
+    forked by `zygote`, if given)."""
 
     pending: deque[Task]
     size: int
     env: dict[str, str]
     workers: list[WorkerProcess]
+    zygote: kernel_zygote.ZygoteClient | None = None
 
 
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool,
@@ -627,10 +638,12 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     `notebooks_done` is called (once, not when the render is stopped) with the results so far,
     while the tables, if not done yet, are written."""
     notebooks = _Lane(deque(t for t in tasks if isinstance(t, NotebookTask)), renderer.workers,
-                      renderer.env, [])
+                      renderer.env, [], renderer.zygote)
     tables = _Lane(deque(t for t in tasks if not isinstance(t, NotebookTask)), 1,
                    {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [])
-    lanes, results = (notebooks, tables), []
+    # The tables' worker first: it is launched at once, while the first notebook worker is
+    # forked once the zygote has imported the workers' stack.
+    lanes, results = (tables, notebooks), []
     started: list[WorkerProcess] = []
     bar = _progress(len(tasks), progress)
     try:
@@ -651,7 +664,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                 while len(lane.workers) < min(lane.size, busy + len(lane.pending)):
                     assert renderer.work is not None
                     folder = renderer.work / f"_worker-{len(started) + 1}"
-                    started.append(start_worker(folder, lane.env))
+                    started.append(start_worker(folder, lane.env, lane.zygote))
                     lane.workers.append(started[-1])
                 for worker in lane.workers:
                     if worker.task is None:

@@ -6,7 +6,8 @@ temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves
 worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.pdf`) and
 figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
 templates and vl-convert's JavaScript engine are loaded once per worker, not once per
-notebook; and while its first kernel starts and runs, a worker loads them in a thread
+notebook; a worker forked by the kernel zygote finds the first two loaded already
+(:func:`load_export_stack`, `rapnb.build.kernel_zygote`); and while its first kernel starts and runs, a worker loads them in a thread
 (:func:`start_warm_up`), so that the first notebook's exports do not wait for them. While it
 exports a notebook that other notebooks were waiting behind (`NotebookTask.more`), it starts
 the kernel of its next one (`rapnb.build.execute.start_spare_kernel`). On SIGTERM the worker
@@ -134,9 +135,15 @@ WARM_UP_TABLE = ("<table><thead><tr><th>Office</th><th>USD</th></tr></thead>"
                  "<tbody><tr><td>Peru</td><td>1,234</td></tr></tbody></table>")
 
 
-def _warm_up_notebook() -> Any:
+WARM_UP_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+               '<rect width="20" height="10"/></svg>')
+"""The warm-up chart's drawing where no JavaScript engine may start (see load_export_stack)."""
+
+
+def _warm_up_notebook(svg: str | None = None) -> Any:
     """A small notebook with what the report's notebooks show (headings and lists, a table, a
-    chart): exporting it loads what exporting them needs."""
+    chart, drawn by vl-convert unless `svg` is given): exporting it loads what exporting them
+    needs."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     from rapnb.present.display import SVG_MIME, VEGALITE_MIME, draw_svg
@@ -147,7 +154,8 @@ def _warm_up_notebook() -> Any:
             "title": "Warm-up", "usermeta": {"rapnb_figure": "warm-up"}}
     outputs = [new_output("display_data", data={"text/markdown": "## Warm-up\n\n- *a* **b**"}),
                new_output("display_data", data={"text/html": WARM_UP_TABLE}),
-               new_output("display_data", data={VEGALITE_MIME: spec, SVG_MIME: draw_svg(spec)})]
+               new_output("display_data", data={VEGALITE_MIME: spec,
+                                                SVG_MIME: svg or draw_svg(spec)})]
     return new_notebook(cells=[new_markdown_cell("# Warm-up\n\nSome *text*."),
                                new_code_cell(outputs=outputs)])
 
@@ -166,6 +174,23 @@ def warm_up() -> None:
         figure_files(nb)
         notebook_to_html(nb, "warm-up")
         notebook_pdf(nb, "warm-up")
+
+
+def load_export_stack() -> None:
+    """Import and warm up the part of what a worker needs that starts no thread: papermill,
+    nbclient and jupyter_client (`rapnb.build.execute.import_stack`), nbconvert with the
+    report's compiled templates, and the modules of the other exports. The kernel zygote does
+    this before it forks workers (`rapnb.build.kernel_zygote`), which then find it done;
+    vl-convert's JavaScript engine and Typst's compiler run threads, which a fork would not
+    keep, so each worker's warm-up (:func:`warm_up`) starts them."""
+    import rapnb.build.figures
+    import rapnb.build.notebook_json
+    import rapnb.build.pdf  # noqa: F401
+    from rapnb.build.execute import import_stack
+    from rapnb.build.html_export import notebook_to_html
+
+    import_stack()
+    notebook_to_html(_warm_up_notebook(svg=WARM_UP_SVG), "warm-up")
 
 
 _warm_up_thread: list[threading.Thread] = []
