@@ -4,11 +4,12 @@ seconds (user + system) of each kind of process it starts (Linux only).
     python benchmarks/cpu_by_process.py [rapnb render arguments ...]
     python benchmarks/cpu_by_process.py --jobs 2 --lang en --force --out /tmp/out
 
-Kinds, by ancestry: the render process itself; its kernel zygote; the kernels (children of
-the zygote, or of a worker); the notebook workers (launched, or forked by the zygote); the tables worker (the one at a niceness
-above 0). A process is counted from the last sample that saw it, so one that lives less than
-0.1 s may be missed and each misses at most its last 0.1 s: the figures are a lower bound,
-good to 0.1 s per process. The sampler's own CPU is printed apart.
+Kinds, by ancestry: the render process itself; its kernel zygote; its worker zygote; the
+kernels (children of the zygote, or of a worker); the notebook workers (launched, or forked by
+the worker zygote); the tables worker (the one at a niceness above 0). A process is counted
+from the last sample that saw it, so one that lives less than 0.1 s may be missed and each
+misses at most its last 0.1 s: the figures are a lower bound, good to 0.1 s per process. The
+sampler's own CPU is printed apart.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def kind(pid: int, root: int, seen: dict[int, Sample]) -> str:
     proc = seen[pid]
     if pid == root:
         return "render process"
-    if proc.comm == "rapnb-worker":  # forked by the zygote
+    if proc.comm == "rapnb-worker":  # forked by the worker zygote
         return "notebook workers"
+    if "worker_zygote" in proc.cmdline:
+        return "worker zygote"
     if "kernel_zygote" in proc.cmdline and proc.comm != "ipykernel":
         return "zygote"
     parent = seen.get(proc.ppid)

@@ -125,10 +125,13 @@ def start_spare_kernel() -> SpareKernel | None:
     notebook then starts its own, as usual)."""
     from nbclient.util import run_sync
 
-    folder = Path(tempfile.mkdtemp(prefix="spare-kernel-"))
-    (folder / "cwd").mkdir()
-    spare = SpareKernel(quick_kernel_manager_class(kernel_zygote.enabled())(
-        kernel_name=KERNEL_NAME), folder)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="spare-kernel-"))
+        (folder / "cwd").mkdir()
+        spare = SpareKernel(quick_kernel_manager_class(kernel_zygote.enabled())(
+            kernel_name=KERNEL_NAME), folder)
+    except Exception:  # noqa: BLE001 - best effort (a full disk): the notebook starts its own
+        return None
     env = dict(os.environ, **{READS_LOG_ENV: str(spare.reads_log)})
     try:
         run_sync(spare.manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS),

@@ -9,24 +9,17 @@ pid, session, working directory, environment and interpreter state: no notebook 
 variables), running ipykernel as ``python -m ipykernel_launcher`` would; only the imports and
 the first reads are done.
 
-The zygote also forks the render's notebook workers (``RAPNB_FORK_WORKERS=0``: they are
-launched as new processes). It imports their stack first (papermill, nbconvert with the
-report's compiled templates: `rapnb.build.worker.load_export_stack`, about 1.4 s of CPU that
-each launched worker paid), forks the workers asked for meanwhile between the imports of the
-kernels' stack, and forks kernels once that is done. A forked worker runs
-``rapnb.build.worker`` as ``python -m`` would, its tasks on the stdin the render process sent
-with the request, and gets SIGTERM when the zygote goes (the zygote gets it when the render
-process goes). Each child freezes what it inherits (`gc.freeze`), so that its collections do
-not walk the zygote's objects.
+Each child freezes what it inherits (`gc.freeze`), so that its collections do not walk the
+zygote's objects. The same fork server (`Forks`: what to preload, what a child runs, what to
+refuse) forks the render's notebook workers from a second zygote (`rapnb.build.worker_zygote`).
 
 The zygote listens on a Unix socket (``RAPNB_ZYGOTE_SOCKET`` for the workers). A client
 (:class:`ZygoteClient`) sends a JSON line per kernel, ``{"argv", "env", "cwd"}``, with the file
 descriptor the kernel's output goes to; it gets ``{"pid": n}`` or ``{"error": why}`` back, and
-``{"exit": pid, "status": code}`` when that kernel ends; a worker request (``"worker": true``)
-sends two descriptors, the output and the worker's stdin. The zygote kills a client's kernels
-(and SIGTERMs its workers) when the client goes, and all of them when its stdin closes, on
-SIGTERM, or when its parent dies (Linux sends it SIGTERM); a kernel whose zygote dies gets
-SIGKILL.
+``{"exit": pid, "status": code}`` when that kernel ends (a request with ``"fds": n`` sends n
+descriptors rather than one). The zygote kills a client's kernels when the client goes, and
+all of them when its stdin closes, on SIGTERM, or when its parent dies (Linux sends it
+SIGTERM); a kernel whose zygote dies gets SIGKILL.
 ``rapnb.build.jupyter_client_private`` has the kernel provisioner that asks for kernels;
 ``RAPNB_FORK_KERNELS=0`` launches each kernel as a new ``python`` instead.
 """
@@ -37,10 +30,8 @@ import array
 import builtins
 import contextlib
 import gc
-import importlib
 import json
 import os
-import runpy
 import select
 import shutil
 import signal
@@ -48,8 +39,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +50,6 @@ from rapnb.build.procs import set_parent_death_signal, set_process_name
 from rapnb.datasets.reads import READS_LOG_ENV
 
 FORK_ENV = "RAPNB_FORK_KERNELS"
-FORK_WORKERS_ENV = "RAPNB_FORK_WORKERS"
 SOCKET_ENV = "RAPNB_ZYGOTE_SOCKET"
 """Set by `rapnb render` for its workers: the socket of the zygote they share."""
 LAUNCHER = "ipykernel_launcher"
@@ -90,31 +81,11 @@ ZYGOTE_CODE = ("import sys; from rapnb.build.kernel_zygote import zygote_main;"
 """The zygote's command (``python -c``: run as ``-m``, this module would be imported twice)."""
 KERNEL_PROCESS_NAME = "ipykernel"
 """A forked kernel's process name (its /proc/PID/comm)."""
-WORKER_MODULE = "rapnb.build.worker"
-"""The render worker's module, run as ``python -m`` would (named, not imported: the worker
-uses this module)."""
-WORKER_PROCESS_NAME = "rapnb-worker"
-"""A forked render worker's process name."""
-
 
 def enabled() -> bool:
     """Whether render kernels are forked from a zygote (``RAPNB_FORK_KERNELS``, default on, on
     platforms with ``fork``)."""
     return hasattr(os, "fork") and os.environ.get(FORK_ENV, "1") not in {"", "0"}
-
-
-def workers_enabled() -> bool:
-    """Whether the zygote also forks the render's notebook workers (``RAPNB_FORK_WORKERS``,
-    default on; only where kernels are forked)."""
-    return enabled() and os.environ.get(FORK_WORKERS_ENV, "1") not in {"", "0"}
-
-
-def worker_arguments(argv: Sequence[str]) -> list[str] | None:
-    """The worker's own arguments if `argv` is ``python -m rapnb.build.worker PARENT_PID``
-    (what the zygote can fork), else None."""
-    if len(argv) == 4 and list(argv[1:3]) == ["-m", WORKER_MODULE] and argv[3].isdigit():
-        return list(argv[3:])
-    return None
 
 
 def launcher_arguments(argv: Sequence[str]) -> list[str] | None:
@@ -130,15 +101,17 @@ class ZygoteError(RuntimeError):
 
 
 class ZygoteProcess:
-    """A zygote process serving the Unix socket it is given, in a new short temporary
-    directory, to every client that connects (the workers of a render) until `close`.
+    """A zygote process (`code`: the kernels', by default) serving the Unix socket it is given,
+    in a new short temporary directory, to every client that connects (the workers of a
+    render) until `close`. It leads a session of its own: a signal to the render's process
+    group reaches the render process, which stops its workers before its zygotes.
 
     The socket is listening before the zygote has imported anything: a client may connect at
     once, and its first request waits for the zygote to be ready. With `wait`, the
     constructor waits for that (and raises ZygoteError if the zygote cannot start)."""
 
     def __init__(self, env: dict[str, str] | None = None, log: Path | None = None,
-                 wait: bool = False) -> None:
+                 wait: bool = False, code: str = ZYGOTE_CODE) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-z-"))
         self.path = str(self.folder / "zygote.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -147,10 +120,10 @@ class ZygoteProcess:
             listener.listen(16)
             with open(log, "ab") if log is not None else contextlib.nullcontext() as errors:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-c", ZYGOTE_CODE, str(os.getpid()),
+                    [sys.executable, "-c", code, str(os.getpid()),
                      str(listener.fileno()), str(self.folder)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env,
-                    pass_fds=[listener.fileno()],
+                    pass_fds=[listener.fileno()], start_new_session=True,
                 )
         except OSError:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -215,8 +188,9 @@ class ZygoteClient:
     def _message(self, timeout: float) -> dict[str, Any]:
         """The zygote's next answer, recording (and skipping) exits on the way: {} if none
         comes within `timeout` seconds, {"error": ...} if the zygote is gone."""
+        deadline = time.monotonic() + timeout
         while True:
-            line = self._line(timeout)
+            line = self._line(max(0.0, deadline - time.monotonic()))
             if line is None:
                 return {}
             if not line:
@@ -225,7 +199,6 @@ class ZygoteClient:
             if "exit" not in message:
                 return dict(message)
             self.exits[int(message["exit"])] = int(message["status"])
-            timeout = 0.0
 
     def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str,
              output: int | None = None) -> int:
@@ -234,21 +207,12 @@ class ZygoteClient:
         `output` (default: this process's stderr); return its pid."""
         if launcher_arguments(argv) is None:
             raise ZygoteError(f"not an ipykernel command line: {list(argv)}")
-        return self._fork({"argv": list(argv), "env": env, "cwd": cwd},
-                          [2 if output is None else output])
+        return self.request_fork({"argv": list(argv), "env": env, "cwd": cwd},
+                                 [2 if output is None else output])
 
-    def fork_worker(self, argv: Sequence[str], env: dict[str, str], cwd: str, output: int,
-                    stdin: int) -> int:
-        """Fork a render worker for command line `argv` (``python -m rapnb.build.worker
-        PARENT_PID``) with environment `env` in directory `cwd`, its stdout and stderr on file
-        descriptor `output`, its stdin on `stdin`; return its pid. The zygote forks workers
-        while it imports the kernels' stack: the answer comes once it has imported theirs."""
-        if worker_arguments(argv) is None:
-            raise ZygoteError(f"not a worker command line: {list(argv)}")
-        return self._fork({"worker": True, "argv": list(argv), "env": env, "cwd": cwd,
-                           "fds": 2}, [output, stdin])
-
-    def _fork(self, payload: dict[str, Any], fds: Sequence[int]) -> int:
+    def request_fork(self, payload: dict[str, Any], fds: Sequence[int]) -> int:
+        """Send fork request `payload` (``"fds"``: how many descriptors come with it, if not
+        one) with descriptors `fds`; return the child's pid."""
         request = (json.dumps(payload) + "\n").encode()
         try:
             sent = self.sock.sendmsg([request], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
@@ -330,31 +294,22 @@ def close_shared_zygote() -> None:
 # The zygote process itself -------------------------------------------------------------------
 
 
-def _preload(between: Callable[[], object] = lambda: None) -> None:
+def _preload() -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
-    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own);
-    `between` is called before each import (the zygote serves worker requests there)."""
-    for name in PRELOADED:
-        between()
-        builtins.get_ipython = _KernelShellStandIn  # type: ignore[attr-defined]
-        try:
+    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
+    from rapnb.present.display import skip_slow_optional_imports
+
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    skip_slow_optional_imports()  # before Altair imports jsonschema, as report.setup() does
+    builtins.get_ipython = _KernelShellStandIn  # type: ignore[attr-defined]
+    try:
+        for name in PRELOADED:
             with contextlib.suppress(ImportError):
                 __import__(name)
-        finally:
-            del builtins.get_ipython  # type: ignore[attr-defined]
-    between()
+    finally:
+        del builtins.get_ipython  # type: ignore[attr-defined]
     _warm_caches()
-
-
-def _preload_worker_stack() -> str | None:
-    """Import and warm up what a render worker needs that starts no thread
-    (`rapnb.build.worker.load_export_stack`), for the workers this zygote forks; returns why
-    it cannot fork workers, or None."""
-    try:
-        importlib.import_module(WORKER_MODULE).load_export_stack()
-    except Exception as exc:  # noqa: BLE001 - workers are then launched as new processes
-        return f"no worker stack: {type(exc).__name__}: {exc}"
-    return None
 
 
 def _warm_caches() -> None:
@@ -415,7 +370,7 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
-def _become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
+def become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
                   zygote: int, death_signal: int) -> bool:
     """In a forked child of process `zygote`: leave the zygote's session, descriptors and
     signal handlers behind and take `request`'s directory and environment. `fds` are the
@@ -452,8 +407,8 @@ def _become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Seque
 def _run_kernel(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
                 zygote: int) -> int:
     """In the forked child of process `zygote`: become the kernel `request` describes (see
-    `_become_child` for `fds`); returns its exit status."""
-    if not _become_child(request, fds, zygote_fds, zygote, signal.SIGKILL):
+    `become_child` for `fds`); returns its exit status."""
+    if not become_child(request, fds, zygote_fds, zygote, signal.SIGKILL):
         return 128 + signal.SIGKILL
     set_process_name(KERNEL_PROCESS_NAME)
     os.environ["JPY_PARENT_PID"] = str(zygote)
@@ -471,22 +426,7 @@ def _run_kernel(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequenc
     return 0
 
 
-def _run_worker(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
-                zygote: int) -> int:
-    """In the forked child of process `zygote`: become the render worker `request` describes
-    (`rapnb.build.worker.worker_main`, its tasks on the stdin sent with it); returns its exit
-    status. It gets SIGTERM when the zygote dies, as a launched worker does when the render
-    process dies."""
-    if not _become_child(request, fds, zygote_fds, zygote, signal.SIGTERM):
-        return 128 + signal.SIGTERM
-    set_process_name(WORKER_PROCESS_NAME)
-    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
-    sys.argv = [WORKER_MODULE, str(zygote)]
-    runpy.run_module(WORKER_MODULE, run_name="__main__", alter_sys=True)  # as `python -m`
-    return 1  # not reached: the worker's __main__ ends the process (`exit_now`)
-
-
-def _fork(run: Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int],
+def fork_child(run: Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int],
           request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int]) -> int:
     """Fork a child that runs `run(request, fds, zygote_fds, zygote_pid)`; return its pid
     (in the zygote)."""
@@ -514,16 +454,12 @@ def _fork(run: Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int
 
 
 class _Client:
-    """A connection the zygote serves: bytes read so far, descriptors received, its children
-    (kernels and workers)."""
+    """A connection the zygote serves: bytes read so far, descriptors received, its children."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock, self.buffer = sock, b""
         self.fds: list[int] = []
-        self.kernels: set[int] = set()
-        self.workers: set[int] = set()
-        self.waiting: list[tuple[dict[str, Any] | str, list[int]]] = []
-        """Complete requests not served yet (kernels, while the zygote still imports)."""
+        self.children: set[int] = set()
 
     def send(self, message: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):  # a client that has gone is noticed when read
@@ -539,10 +475,11 @@ class _Client:
         self.fds += fds
         return bool(data)
 
-    def take_requests(self) -> None:
-        """Move the complete requests received to `waiting`, each with the descriptors sent
-        with it (``fds`` in the request, default 1); a request that is not a JSON object comes
-        as the reason it is refused."""
+    def requests(self) -> list[tuple[dict[str, Any] | str, list[int]]]:
+        """The complete requests received, each with the descriptors sent with it (``"fds"``
+        in the request, else one); a request that is not a JSON object comes as the reason it
+        is refused."""
+        found: list[tuple[dict[str, Any] | str, list[int]]] = []
         while b"\n" in self.buffer:
             line, self.buffer = self.buffer.split(b"\n", 1)
             try:
@@ -552,20 +489,22 @@ class _Client:
             if not isinstance(request, (dict, str)):
                 request = "not a JSON object"
             count = request.get("fds", 1) if isinstance(request, dict) else 1
-            count = count if isinstance(count, int) and 0 <= count <= 2 else 1
+            count = count if isinstance(count, int) and 0 <= count <= MAX_FDS else 1
             fds, self.fds = self.fds[:count], self.fds[count:]
-            self.waiting.append((request, fds))
+            found.append((request, fds))
+        return found
 
     def close(self) -> None:
         """Forget the client: its descriptors not yet used, and its socket."""
-        for fd in [*self.fds, *(fd for _, fds in self.waiting for fd in fds)]:
+        for fd in self.fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
         self.fds.clear()
-        self.waiting.clear()
         self.sock.close()
 
 
+MAX_FDS = 2
+"""The most descriptors one request sends (a worker's output and stdin)."""
 START_ENV = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONWARNINGS",
              "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONDONTWRITEBYTECODE", "LANG", "LC_ALL",
              "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -573,79 +512,71 @@ START_ENV = ("PYTHONHASHSEED", "PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PY
 a kernel asking for other values than the zygote started with cannot be forked."""
 
 
-def refusal(request: dict[str, Any], workers: str | None = None) -> str | None:
-    """Why the zygote cannot fork the kernel or worker `request` asks for, or None: not the
-    ``python -m ipykernel_launcher`` (or ``-m rapnb.build.worker``) of this very interpreter,
-    no directory to run in, or start-up settings other than this process's (see START_ENV).
-    `workers` is why this zygote forks no workers, if it does not."""
+def start_env_changes(env: dict[str, Any]) -> list[str]:
+    """The START_ENV variables whose values in `env` differ from this process's."""
+    return [name for name in START_ENV if env.get(name) != os.environ.get(name)]
+
+
+def refusal(request: dict[str, Any]) -> str | None:
+    """Why the zygote cannot fork the kernel `request` asks for, or None: not the
+    ``python -m ipykernel_launcher`` of this very interpreter, no directory to run in, or
+    start-up settings other than this process's (see START_ENV)."""
     argv, env = request.get("argv"), request.get("env")
-    words = [str(a) for a in argv] if isinstance(argv, list) else []
-    if request.get("worker"):
-        if worker_arguments(words) is None:
-            return f"not a worker command line: {argv}"
-        if workers is not None:
-            return workers
-        if threading.active_count() > 1:  # a fork would leave the child without them
-            return f"the zygote runs {threading.active_count() - 1} other threads"
-    elif launcher_arguments(words) is None:
+    if not isinstance(argv, list) or launcher_arguments([str(a) for a in argv]) is None:
         return f"not an ipykernel command line: {argv}"
-    if os.path.abspath(words[0]) != os.path.abspath(sys.executable):
-        return f"another interpreter: {argv[0]} (this one is {sys.executable})"  # type: ignore[index]
+    if os.path.abspath(str(argv[0])) != os.path.abspath(sys.executable):
+        return f"another interpreter: {argv[0]} (this one is {sys.executable})"
     if not isinstance(env, dict) or not isinstance(request.get("cwd"), str):
         return "no environment or working directory"
-    changed = [name for name in START_ENV if env.get(name) != os.environ.get(name)]
+    changed = start_env_changes(env)
     if changed:
         return f"start-up settings differ from the zygote's: {', '.join(changed)}"
     return None
 
 
-def _stop_children(kernels: set[int], workers: set[int]) -> None:
-    """SIGKILL `kernels`; SIGTERM `workers`, which then shut their kernels down and remove
-    their temporary directories, as a worker does when its render process goes."""
-    for pids, signum in ((kernels, signal.SIGKILL), (workers, signal.SIGTERM)):
-        for pid in pids:
-            if signum == signal.SIGKILL:  # each kernel leads its own session and group
-                with contextlib.suppress(OSError):
-                    os.killpg(pid, signum)
-            with contextlib.suppress(OSError):
-                os.kill(pid, signum)
+Child = Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int]
+"""What a forked child runs: (request, its descriptors, the zygote's, the zygote's pid) ->
+exit status."""
+
+
+@dataclass(frozen=True)
+class Forks:
+    """What a zygote forks: what it imports first, what each child runs, which requests it
+    refuses (and why), and the signal its children get when their client or the zygote goes."""
+
+    preload: Callable[[], None]
+    child: Child
+    refusal: Callable[[dict[str, Any]], str | None]
+    stop_signal: int
 
 
 class _Server:
-    """The zygote's side of its socket: clients, the children forked for each, and the
-    requests not served yet."""
+    """The zygote's side of its socket: clients, the children forked for each."""
 
-    def __init__(self, listener: socket.socket, wake: tuple[int, int]) -> None:
-        self.listener, self.wake = listener, wake
+    def __init__(self, listener: socket.socket, wake: tuple[int, int], forks: Forks) -> None:
+        self.listener, self.wake, self.forks = listener, wake, forks
         self.clients: dict[socket.socket, _Client] = {}
         self.owners: dict[int, _Client] = {}
-        self.no_workers: str | None = "not ready for workers yet"
-        self.kernels_ready = False
-        self.private: list[int] = []
-        """Other descriptors of the zygote's own."""
 
     def own_fds(self) -> tuple[int, ...]:
         """The zygote's descriptors, none of which a child keeps."""
-        return (self.listener.fileno(), *self.wake, *self.private,
+        return (self.listener.fileno(), *self.wake,
                 *(c.sock.fileno() for c in self.clients.values()),
-                *(fd for c in self.clients.values() for fd in c.fds),
-                *(fd for c in self.clients.values() for _, fds in c.waiting for fd in fds))
+                *(fd for c in self.clients.values() for fd in c.fds))
 
-    def serve(self, stdin: int | None, timeout: float | None) -> bool:
-        """Wait up to `timeout` seconds (None: for ever) for something to do, and do it:
-        reap children, accept clients, fork what they ask for (kernels once `kernels_ready`).
-        False once `stdin` (watched if given) has closed: the starter wants the zygote gone."""
-        watched: list[Any] = [*([stdin] if stdin is not None else []), self.listener, self.wake[0],
-                   *self.clients]
+    def serve(self, stdin: int) -> bool:
+        """Wait for something to do and do it: reap children, accept clients, fork what they
+        ask for. False once `stdin` has closed: the starter wants the zygote gone."""
+        watched: list[Any] = [stdin, self.listener, self.wake[0], *self.clients]
         try:
-            readable = select.select(watched, [], [], timeout)[0]
+            readable = select.select(watched, [], [])[0]
         except InterruptedError:
-            readable = []
+            return True
         if self.wake[0] in readable:
             with contextlib.suppress(BlockingIOError):
                 os.read(self.wake[0], 512)
-        self._reap()
-        if stdin is not None and stdin in readable and not os.read(stdin, 512):
+            self._reap()
+        if stdin in readable and not os.read(stdin, 512):
             return False
         if self.listener in readable:
             sock, _ = self.listener.accept()
@@ -653,40 +584,31 @@ class _Server:
         for sock in [r for r in readable if r in self.clients]:
             client = self.clients[sock]
             if not client.receive():
-                _stop_children(client.kernels, client.workers)  # its process has gone
+                self._stop(client.children)  # its process has gone
                 del self.clients[sock]
                 client.close()
                 continue
-            client.take_requests()
-        for client in self.clients.values():
-            self._answer(client)
+            for request, fds in client.requests():
+                self._answer(client, request, fds)
         return True
 
-    def _answer(self, client: _Client) -> None:
-        """Serve `client`'s requests in order, as far as the zygote is ready for them."""
-        while client.waiting:
-            request, fds = client.waiting[0]
-            worker = isinstance(request, dict) and bool(request.get("worker"))
-            if not worker and not self.kernels_ready and not isinstance(request, str):
-                return  # a kernel waits for the imports; the requests after it, with it
-            client.waiting.pop(0)
-            try:
-                why = request if isinstance(request, str) else refusal(
-                    request, self.no_workers)
-                if why is not None:
-                    raise ZygoteError(why)
-                assert isinstance(request, dict)
-                pid = _fork(_run_worker if worker else _run_kernel, request, fds,
-                            self.own_fds())
-            except Exception as exc:  # noqa: BLE001 - the client is told why
-                client.send({"error": f"{type(exc).__name__}: {exc}"})
-                continue
-            finally:
-                for fd in fds:
-                    os.close(fd)
-            (client.workers if worker else client.kernels).add(pid)
-            self.owners[pid] = client
-            client.send({"pid": pid})
+    def _answer(self, client: _Client, request: dict[str, Any] | str,
+                fds: Sequence[int]) -> None:
+        try:
+            why = request if isinstance(request, str) else self.forks.refusal(request)
+            if why is not None:
+                raise ZygoteError(why)
+            assert isinstance(request, dict)
+            pid = fork_child(self.forks.child, request, fds, self.own_fds())
+        except Exception as exc:  # noqa: BLE001 - the client is told why
+            client.send({"error": f"{type(exc).__name__}: {exc}"})
+            return
+        finally:
+            for fd in fds:
+                os.close(fd)
+        client.children.add(pid)
+        self.owners[pid] = client
+        client.send({"pid": pid})
 
     def _reap(self) -> None:
         """Tell each client which of its children have ended."""
@@ -699,38 +621,43 @@ class _Server:
                 return
             client = self.owners.pop(pid, None)
             if client is not None:
-                client.kernels.discard(pid)
-                client.workers.discard(pid)
+                client.children.discard(pid)
                 client.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
 
+    def _stop(self, pids: set[int]) -> None:
+        for pid in pids:
+            if self.forks.stop_signal == signal.SIGKILL:  # a kernel leads its own group
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, self.forks.stop_signal)
+
     def close(self) -> None:
-        """Stop every child (see `_stop_children`) and the listener."""
-        clients = self.clients.values()
-        _stop_children({k for c in clients for k in c.kernels},
-                       {w for c in clients for w in c.workers})
-        for client in list(clients):
+        """Stop every child still running, and the listener."""
+        self._stop(set(self.owners))
+        for client in list(self.clients.values()):
             client.close()
         self.listener.close()
 
 
-def zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
+KERNEL_FORKS = Forks(_preload, _run_kernel, refusal, signal.SIGKILL)
+
+
+def zygote_main(parent_pid: int, listen_fd: int, folder: str, forks: Forks = KERNEL_FORKS
+                ) -> int:
     """Serve fork requests from every client of the listening socket `listen_fd` until stdin
-    closes (status 0) or SIGTERM (status 143); said on stdout once ready: ``{"ready": pid}``.
-    The socket's `folder` is removed on the way out (also when the render process was killed
-    and Linux sent SIGTERM)."""
+    closes (status 0) or SIGTERM (status 143), once `forks.preload` is done (said on stdout:
+    ``{"ready": pid}``, or ``{"error": why}`` and status 1). The socket's `folder` is removed
+    on the way out (also when the render process was killed and Linux sent SIGTERM)."""
     try:
-        return _serve(parent_pid, listen_fd)
+        return _serve(parent_pid, listen_fd, forks)
     finally:
         if Path(folder).name.startswith(WORKER_TMP_PREFIX):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _serve(parent_pid: int, listen_fd: int) -> int:
-    """The zygote's life: import the workers' stack and fork the workers asked for; import
-    the kernels' stack, forking workers asked for meanwhile between its imports; then serve
-    (see zygote_main)."""
-    from rapnb.present.display import skip_slow_optional_imports
-
+def _serve(parent_pid: int, listen_fd: int, forks: Forks) -> int:
+    """The zygote's life: preload, then serve (see zygote_main)."""
     ready = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints of imported modules go to the zygote's stderr
     set_parent_death_signal(signal.SIGTERM)
@@ -743,25 +670,19 @@ def _serve(parent_pid: int, listen_fd: int) -> int:
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
-        del sys.path[0]
-    skip_slow_optional_imports()  # before jsonschema is imported, as report.setup() does
-    server = _Server(socket.socket(fileno=listen_fd), (wake_read, wake_write))
-    server.private.append(ready.fileno())
-    stdin = sys.stdin.fileno()
     try:
-        server.no_workers = _preload_worker_stack() if workers_enabled() else "workers off"
-        try:
-            _preload(between=lambda: server.serve(None, 0.0) if not stopping else None)
-        except Exception as exc:  # noqa: BLE001 - said to the starter, whose kernels fall back
+        forks.preload()
+    except Exception as exc:  # noqa: BLE001 - said to the starter, whose clients fall back
+        with contextlib.suppress(OSError):
             ready.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
             ready.close()
-            return 1
-        server.kernels_ready = True
+        return 1
+    server = _Server(socket.socket(fileno=listen_fd), (wake_read, wake_write), forks)
+    with contextlib.suppress(OSError):  # a starter that has gone is noticed on stdin
         ready.write(json.dumps({"ready": os.getpid()}) + "\n")
         ready.close()
-        server.serve(None, 0.0)  # the kernels asked for while the zygote imported
-        while not stopping and server.serve(stdin, None):
+    try:
+        while not stopping and server.serve(sys.stdin.fileno()):
             pass
     finally:
         server.close()

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from rapnb.build.kernel_zygote import ZygoteClient, ZygoteError, worker_arguments
+from rapnb.build.kernel_zygote import ZygoteError
 from rapnb.build.messages import RESULT_NAME, WORKER_TMP_PREFIX, Task, one_line, write_task
 from rapnb.build.procs import alive, child_pids, kill_processes
+from rapnb.build.worker_zygote import fork_worker, worker_arguments
 
 GRACE_SECONDS = 20.0
 """How long interrupted workers get to shut their kernels down before they are killed."""
@@ -27,7 +28,7 @@ POLL_SECONDS = 0.02
 
 class Process(Protocol):
     """What the render process uses of a worker's process: a `subprocess.Popen`, or a
-    `ForkedProcess`."""
+    `rapnb.build.worker_zygote.ForkedProcess`."""
 
     pid: int
     stdin: IO[bytes] | None
@@ -36,38 +37,6 @@ class Process(Protocol):
     def wait(self, timeout: float | None = None) -> int: ...
     def send_signal(self, sig: int) -> None: ...
     def kill(self) -> None: ...
-
-
-class ForkedProcess:
-    """A worker forked by the kernel zygote, as the render process sees it: not its child,
-    so its exit status comes from the zygote (`ZygoteClient.poll`)."""
-
-    def __init__(self, pid: int, stdin: IO[bytes], zygote: ZygoteClient) -> None:
-        self.pid, self.zygote = pid, zygote
-        self.stdin: IO[bytes] | None = stdin
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        """The exit status once the worker has ended (-N for signal N), else None."""
-        if self.returncode is None:
-            self.returncode = self.zygote.poll(self.pid)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the worker to end (subprocess.TimeoutExpired after `timeout` seconds)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while (code := self.poll()) is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0.0)
-            time.sleep(POLL_SECONDS)
-        return code
-
-    def send_signal(self, sig: int) -> None:
-        if self.poll() is None:
-            os.kill(self.pid, sig)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
 
 
 @dataclass
@@ -126,40 +95,28 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "rapnb.build.worker", str(os.getpid())]
 
 
-def start_worker(folder: Path, env: dict[str, str],
-                 zygote: ZygoteClient | None = None) -> WorkerProcess:
-    """Start a worker process that logs into `folder`: forked by the kernel `zygote` if one
-    is given that can fork it (it has the worker's stack imported), else launched. Its
-    TMPDIR, where its kernels keep their connection files and sockets, is a short new
-    directory of the system's temporary directory (socket paths are limited in length),
-    removed by the caller at the end."""
+def start_worker(folder: Path, env: dict[str, str], zygote: str | None = None
+                 ) -> WorkerProcess:
+    """Start a worker process that logs into `folder`: forked by the worker zygote listening
+    at `zygote` if one is given and will fork it (`rapnb.build.worker_zygote`), else
+    launched. Its TMPDIR, where its kernels keep their connection files and sockets, is a
+    short new directory of the system's temporary directory (socket paths are limited in
+    length), removed by the caller at the end."""
     folder.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
     log = folder / "worker.log"
     command, env = worker_command(), dict(env, TMPDIR=str(tmp))
     with open(log, "wb") as handle:
-        forked = None
+        proc: Process | None = None
         if zygote is not None and worker_arguments(command) is not None:
-            forked = _fork_worker(zygote, command, env, folder, handle.fileno())
-        proc: Process = forked or subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT,
-            cwd=folder, env=env, start_new_session=True,
-        )
+            with contextlib.suppress(ZygoteError):
+                proc = fork_worker(zygote, command, env, str(folder), handle.fileno())
+        if proc is None:
+            proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT,
+                cwd=folder, env=env, start_new_session=True,
+            )
     return WorkerProcess(proc, log, tmp)
-
-
-def _fork_worker(zygote: ZygoteClient, command: list[str], env: dict[str, str], folder: Path,
-                 output: int) -> ForkedProcess | None:
-    """A worker forked by `zygote`, its stdin a new pipe; None if the zygote would not."""
-    read, write = os.pipe()
-    try:
-        pid = zygote.fork_worker(command, env, str(folder), output, read)
-    except ZygoteError:
-        os.close(write)
-        return None
-    finally:
-        os.close(read)
-    return ForkedProcess(pid, os.fdopen(write, "wb"), zygote)
 
 
 def sweep_stale_tmpdirs() -> list[Path]:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from rapnb import __version__
-from rapnb.build import fingerprint, kernel_zygote, manifest, site
+from rapnb.build import fingerprint, kernel_zygote, manifest, site, worker_zygote
 from rapnb.build.atomic import fsync_dir
 from rapnb.build.book import PreparedParts
 from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
@@ -201,9 +201,9 @@ class _Renderer:
         self.sheets_tables: dict[str, site.SheetsTable] = {}
         """The index page's sheets tables per language, from this render's tables worker
         (`rapnb.build.site.sheets_tables`); the index makes any that is missing."""
-        self.zygote: kernel_zygote.ZygoteClient | None = None
-        """The render process's connection to the kernel zygote, which forks its notebook
-        workers (None: they are launched)."""
+        self.worker_zygote: str | None = None
+        """The socket of the zygote that forks the notebook workers (None: they are
+        launched)."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -449,9 +449,9 @@ def render(
         path = None
         if pending:
             renderer.work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
-            zygote = None
+            zygotes: list[kernel_zygote.ZygoteProcess] = []
             try:
-                zygote = _start_zygote(renderer)
+                zygotes = _start_zygotes(renderer, any(job is not None for job in pending))
                 with _signals_to(flag):
                     # The tables are written beside the notebooks, the books once these
                     # are in (`make_books`, called by `_run`).
@@ -488,9 +488,7 @@ def render(
                     path = renderer.write_site_and_manifest(
                         str(renderer.provenance["data_dir"]), with_site=flag.signum is None)
             finally:
-                if renderer.zygote is not None:
-                    renderer.zygote.close()
-                if zygote is not None:
+                for zygote in zygotes:
                     zygote.close()
                 shutil.rmtree(renderer.work, ignore_errors=True)
         elif site.index_missing(out_dir):
@@ -503,24 +501,30 @@ def render(
     return RenderReport(out_dir, results, flag.signum, path)
 
 
-def _start_zygote(renderer: _Renderer) -> kernel_zygote.ZygoteProcess | None:
+def _start_zygotes(renderer: _Renderer, notebooks: bool) -> list[kernel_zygote.ZygoteProcess]:
     """The kernel zygote the render's workers share (`rapnb.build.kernel_zygote`), its socket
-    in their environment, and the render process's connection to it, which forks the notebook
-    workers (`renderer.zygote`); None if kernels are not forked or it cannot start (each
-    worker then launches its kernels itself)."""
-    if not kernel_zygote.enabled():
-        return None
+    in their environment, and the zygote that forks the notebook workers
+    (`rapnb.build.worker_zygote`, its socket `renderer.worker_zygote`); none if kernels are
+    not forked or it cannot start (each worker then launches its kernels itself), no worker
+    zygote if workers are not forked; none without `notebooks` to render."""
+    if not kernel_zygote.enabled() or not notebooks:
+        return []
     assert renderer.work is not None
     env = {k: v for k, v in renderer.env.items() if k != READS_LOG_ENV}
     try:
         zygote = kernel_zygote.ZygoteProcess(env, renderer.work / "zygote.log")
     except (kernel_zygote.ZygoteError, OSError):
-        return None
+        return []
     renderer.env[kernel_zygote.SOCKET_ENV] = zygote.path
-    if kernel_zygote.workers_enabled():
-        with contextlib.suppress(kernel_zygote.ZygoteError):
-            renderer.zygote = kernel_zygote.ZygoteClient(zygote.path)
-    return zygote
+    if not worker_zygote.enabled():
+        return [zygote]
+    try:
+        workers = worker_zygote.start_worker_zygote(dict(renderer.env),
+                                                    renderer.work / "worker-zygote.log")
+    except (kernel_zygote.ZygoteError, OSError):
+        return [zygote]
+    renderer.worker_zygote = workers.path
+    return [zygote, workers]
 
 
 REHEARSE_SHARE = 4
@@ -628,7 +632,7 @@ class _Lane:
     size: int
     env: dict[str, str]
     workers: list[WorkerProcess]
-    zygote: kernel_zygote.ZygoteClient | None = None
+    zygote: str | None = None
 
 
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool,
@@ -638,7 +642,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     `notebooks_done` is called (once, not when the render is stopped) with the results so far,
     while the tables, if not done yet, are written."""
     notebooks = _Lane(deque(t for t in tasks if isinstance(t, NotebookTask)), renderer.workers,
-                      renderer.env, [], renderer.zygote)
+                      renderer.env, [], renderer.worker_zygote)
     tables = _Lane(deque(t for t in tasks if not isinstance(t, NotebookTask)), 1,
                    {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [])
     # The tables' worker first: it is launched at once, while the first notebook worker is

@@ -6,12 +6,13 @@ temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves
 worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.pdf`) and
 figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
 templates and vl-convert's JavaScript engine are loaded once per worker, not once per
-notebook; a worker forked by the kernel zygote finds the first two loaded already
-(:func:`load_export_stack`, `rapnb.build.kernel_zygote`); and while its first kernel starts and runs, a worker loads them in a thread
-(:func:`start_warm_up`), so that the first notebook's exports do not wait for them. While it
-exports a notebook that other notebooks were waiting behind (`NotebookTask.more`), it starts
-the kernel of its next one (`rapnb.build.execute.start_spare_kernel`). On SIGTERM the worker
-raises, so papermill shuts its kernel down.
+notebook; a worker forked by the worker zygote finds the first two loaded already
+(:func:`load_export_stack`, `rapnb.build.worker_zygote`); and while its first kernel starts
+and runs, a worker loads the rest in a thread (:func:`start_warm_up`), so that the first
+notebook's exports do not wait for them. While it exports a notebook that other notebooks
+were waiting behind (`NotebookTask.more`), it starts the kernel of its next one
+(`rapnb.build.execute.start_spare_kernel`). On SIGTERM the worker raises, so papermill shuts
+its kernel down.
 """
 
 from __future__ import annotations
@@ -179,8 +180,8 @@ def warm_up() -> None:
 def load_export_stack() -> None:
     """Import and warm up the part of what a worker needs that starts no thread: papermill,
     nbclient and jupyter_client (`rapnb.build.execute.import_stack`), nbconvert with the
-    report's compiled templates, and the modules of the other exports. The kernel zygote does
-    this before it forks workers (`rapnb.build.kernel_zygote`), which then find it done;
+    report's compiled templates, and the modules of the other exports. The worker zygote does
+    this before it forks workers (`rapnb.build.worker_zygote`), which then find it done;
     vl-convert's JavaScript engine and Typst's compiler run threads, which a fork would not
     keep, so each worker's warm-up (:func:`warm_up`) starts them."""
     import rapnb.build.figures

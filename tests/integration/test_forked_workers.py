@@ -1,4 +1,4 @@
-"""Notebook workers forked by the kernel zygote (`rapnb.build.kernel_zygote`), which has their
+"""Notebook workers forked by the worker zygote (`rapnb.build.worker_zygote`), which has their
 stack imported, rather than launched as new processes; launched where forking is off."""
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import pytest
 
 from rapnb.build import pool, render
 from rapnb.build.jobs import Job
-from rapnb.build.kernel_zygote import (
+from rapnb.build.kernel_zygote import ZygoteError
+from rapnb.build.procs import alive
+from rapnb.build.worker_zygote import (
     FORK_WORKERS_ENV,
     WORKER_PROCESS_NAME,
-    ZygoteClient,
-    ZygoteError,
-    ZygoteProcess,
+    ForkedProcess,
+    fork_worker,
+    start_worker_zygote,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -42,17 +44,24 @@ def _lineage(out: Path, names: list[str]) -> list[dict[str, str]]:
     return found
 
 
-def test_notebook_workers_are_forked_by_the_kernel_zygote(tmp_path: Path) -> None:
+def _parent(pid: str) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+
+
+def test_notebook_workers_are_forked_by_the_worker_zygote(tmp_path: Path) -> None:
     names = ["a", "b", "c"]
     report = render([_stub(n, LINEAGE) for n in names], tmp_path / "out", workers=2,
                     tables=False, progress=False)
     assert report.exit_code == 0, report.results
     lineage = _lineage(tmp_path / "out", names)
     assert {line["worker_comm"] for line in lineage} == {WORKER_PROCESS_NAME}
-    zygotes = {line["kernel_ppid"] for line in lineage}
-    assert len(zygotes) == 1 and str(os.getpid()) not in zygotes
-    assert {line["worker_ppid"] for line in lineage} == zygotes  # the kernels' parent
     assert 1 <= len({line["worker"] for line in lineage}) <= 2
+    workers_zygote, = {line["worker_ppid"] for line in lineage}
+    kernels_zygote, = {line["kernel_ppid"] for line in lineage}
+    # Two zygotes, both the render process's children (gone now, so their parents were read
+    # by the notebooks: a worker's parent is the worker zygote, a kernel's the kernel zygote).
+    assert len({workers_zygote, kernels_zygote, str(os.getpid())}) == 3
+    assert not alive(int(workers_zygote)) and not alive(int(kernels_zygote))
 
 
 def test_notebook_workers_are_launched_when_forking_workers_is_off(
@@ -86,45 +95,57 @@ def test_forked_and_launched_workers_make_the_same_files(
     assert files == _files(tmp_path / "launched")
 
 
-def test_a_zygote_that_forks_no_workers_says_why_and_the_worker_is_launched(
+def test_a_worker_zygote_refuses_other_commands_and_then_the_worker_is_launched(
         tmp_path: Path) -> None:
-    env = dict(os.environ, **{FORK_WORKERS_ENV: "0"})
-    zygote = ZygoteProcess(env, wait=True)
-    client = ZygoteClient(zygote.path)
+    zygote = start_worker_zygote(dict(os.environ))
     try:
         with pytest.raises(ZygoteError, match="not a worker command line"):
-            client.fork_worker([sys.executable, "-c", "pass"], env, str(tmp_path), 2, 0)
-        read, write = os.pipe()
-        with pytest.raises(ZygoteError, match="did not fork: ZygoteError: workers off"):
-            client.fork_worker(pool.worker_command(), env, str(tmp_path), 2, read)
-        os.close(read), os.close(write)
-        worker = pool.start_worker(tmp_path / "w", env, client)
-        assert isinstance(worker.proc, subprocess.Popen)
+            fork_worker(zygote.path, [sys.executable, "-c", "pass"], dict(os.environ),
+                        str(tmp_path), 2)
+        other = [f"{sys.executable}-other", "-m", "rapnb.build.worker", "1"]
+        with pytest.raises(ZygoteError, match="did not fork: ZygoteError: another interpreter"):
+            fork_worker(zygote.path, other, dict(os.environ), str(tmp_path), 2)
+        env = dict(os.environ, PYTHONHASHSEED="7" if os.environ.get("PYTHONHASHSEED") != "7"
+                   else "8")
+        worker = pool.start_worker(tmp_path / "w", env, zygote.path)
+        assert isinstance(worker.proc, subprocess.Popen)  # start-up settings differ: launched
         worker.close()
         assert worker.proc.wait(timeout=60) == 0
     finally:
-        client.close()
         zygote.close()
 
 
 def test_a_forked_worker_reports_its_exit_status_through_the_zygote(tmp_path: Path) -> None:
-    zygote = ZygoteProcess(dict(os.environ), wait=True)
-    client = ZygoteClient(zygote.path)
+    zygote = start_worker_zygote(dict(os.environ))
     try:
-        worker = pool.start_worker(tmp_path / "w", dict(os.environ), client)
-        assert isinstance(worker.proc, pool.ForkedProcess)
+        worker = pool.start_worker(tmp_path / "w", dict(os.environ), zygote.path)
+        assert isinstance(worker.proc, ForkedProcess)
         comm, deadline = "", time.monotonic() + 30  # named by the child once forked
         while comm != WORKER_PROCESS_NAME and time.monotonic() < deadline:
             comm = Path(f"/proc/{worker.proc.pid}/comm").read_text().strip()
             time.sleep(0.01)
         assert comm == WORKER_PROCESS_NAME
+        assert _parent(str(worker.proc.pid)) == str(zygote.proc.pid)
         assert worker.proc.poll() is None
         worker.close()  # stdin closed: the worker exits with status 0
         assert worker.proc.wait(timeout=60) == 0
-        second = pool.start_worker(tmp_path / "w2", dict(os.environ), client)
+        second = pool.start_worker(tmp_path / "w2", dict(os.environ), zygote.path)
         second.proc.kill()
         assert second.proc.wait(timeout=60) == -9
         assert "signal 9" in second.failure()
     finally:
-        client.close()
         zygote.close()
+
+
+def test_a_forked_worker_outlives_a_dead_zygote_until_it_has_cleaned_up(tmp_path: Path) -> None:
+    """The zygote gone, its worker gets SIGTERM and is still running meanwhile: not reported
+    ended (with a made-up status) while it is still there."""
+    zygote = start_worker_zygote(dict(os.environ))
+    worker = pool.start_worker(tmp_path / "w", dict(os.environ), zygote.path)
+    assert isinstance(worker.proc, ForkedProcess)
+    os.kill(zygote.proc.pid, 9)
+    zygote.proc.wait(timeout=30)
+    status = worker.proc.wait(timeout=60)
+    assert not alive(worker.proc.pid)
+    assert status == -9  # its status went with the zygote
+    zygote.close()
