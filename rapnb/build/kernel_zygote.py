@@ -393,6 +393,7 @@ def become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequen
     for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # blocked by fork_child
     set_parent_death_signal(death_signal)
     if os.getppid() != zygote:  # the zygote died before the request above took effect
         return False
@@ -426,14 +427,18 @@ def _run_kernel(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequenc
     return 0
 
 
-def fork_child(run: Callable[[dict[str, Any], Sequence[int], Sequence[int], int], int],
-          request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int]) -> int:
+def fork_child(run: Child, request: dict[str, Any], fds: Sequence[int],
+               zygote_fds: Sequence[int]) -> int:
     """Fork a child that runs `run(request, fds, zygote_fds, zygote_pid)`; return its pid
-    (in the zygote)."""
+    (in the zygote). SIGTERM is blocked across the fork: one sent to the child before it has
+    dropped the zygote's handler (`become_child`) waits for that, rather than being lost."""
     sys.stdout.flush()
     sys.stderr.flush()
     zygote = os.getpid()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     pid = os.fork()
+    if pid != 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     if pid == 0:
         status = 1
         try:

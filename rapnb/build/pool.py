@@ -41,20 +41,24 @@ class Process(Protocol):
 
 @dataclass
 class WorkerProcess:
-    """A worker process and the task it is running (None while idle)."""
+    """A worker process and the task it is running (None while idle). A task's `started` is
+    when it was handed over, or for a worker's first task when the worker was asked for (its
+    time includes the wait for a forked worker, as it does a launched worker's start)."""
 
     proc: Process
     log: Path
     tmp: Path
     task: Task | None = None
     started: float = 0.0
+    asked: float | None = None
 
     def assign(self, task: Task) -> None:
         """Hand `task` to the worker: write its spec file, then its path to the worker. If the
         worker has died, the task stays with it and fails (see `done`), rather than going to
         another worker: a worker that cannot start must not be replaced for ever."""
         spec = write_task(task)
-        self.task, self.started = task, time.monotonic()
+        self.task, self.started = task, time.monotonic() if self.asked is None else self.asked
+        self.asked = None
         assert self.proc.stdin is not None
         with contextlib.suppress(OSError):  # BrokenPipeError: the worker is gone
             self.proc.stdin.write(f"{spec}\n".encode())
@@ -102,6 +106,7 @@ def start_worker(folder: Path, env: dict[str, str], zygote: str | None = None
     launched. Its TMPDIR, where its kernels keep their connection files and sockets, is a
     short new directory of the system's temporary directory (socket paths are limited in
     length), removed by the caller at the end."""
+    asked = time.monotonic()
     folder.mkdir(parents=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
     log = folder / "worker.log"
@@ -116,7 +121,7 @@ def start_worker(folder: Path, env: dict[str, str], zygote: str | None = None
                 command, stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT,
                 cwd=folder, env=env, start_new_session=True,
             )
-    return WorkerProcess(proc, log, tmp)
+    return WorkerProcess(proc, log, tmp, asked=asked)
 
 
 def sweep_stale_tmpdirs() -> list[Path]:
