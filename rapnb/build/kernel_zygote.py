@@ -10,8 +10,9 @@ variables), running ipykernel as ``python -m ipykernel_launcher`` would; only th
 the first reads are done.
 
 Each child freezes what it inherits (`gc.freeze`), so that its collections do not walk the
-zygote's objects. The same fork server (`Forks`: what to preload, what a child runs, what to
-refuse) forks the render's notebook workers from a second zygote (`rapnb.build.worker_zygote`).
+zygote's objects. The same fork server (`Forks`: what to preload, and how to fork each request
+or why not) forks the render's notebook workers from a second zygote, and its tables' worker
+from this one (`rapnb.build.worker_zygote`).
 
 The zygote listens on a Unix socket (``RAPNB_ZYGOTE_SOCKET`` for the workers). A client
 (:class:`ZygoteClient`) sends a JSON line per kernel, ``{"argv", "env", "cwd"}``, with the file
@@ -43,7 +44,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rapnb.build.messages import WORKER_TMP_PREFIX
 from rapnb.build.procs import set_parent_death_signal, set_process_name
@@ -82,6 +83,7 @@ ZYGOTE_CODE = ("import sys; from rapnb.build.kernel_zygote import zygote_main;"
 KERNEL_PROCESS_NAME = "ipykernel"
 """A forked kernel's process name (its /proc/PID/comm)."""
 
+
 def enabled() -> bool:
     """Whether render kernels are forked from a zygote (``RAPNB_FORK_KERNELS``, default on, on
     platforms with ``fork``)."""
@@ -97,7 +99,7 @@ def launcher_arguments(argv: Sequence[str]) -> list[str] | None:
 
 
 class ZygoteError(RuntimeError):
-    """The zygote could not start or fork a kernel."""
+    """A zygote could not start, or would not fork a child."""
 
 
 class ZygoteProcess:
@@ -123,7 +125,7 @@ class ZygoteProcess:
                     [sys.executable, "-c", code, str(os.getpid()),
                      str(listener.fileno()), str(self.folder)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env,
-                    pass_fds=[listener.fileno()], start_new_session=True,
+                    pass_fds=[listener.fileno()], start_new_session=True, cwd=self.folder,
                 )
         except OSError:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -194,7 +196,7 @@ class ZygoteClient:
             if line is None:
                 return {}
             if not line:
-                return {"error": "the kernel zygote has gone"}
+                return {"error": "the zygote has gone"}
             message = json.loads(line)
             if "exit" not in message:
                 return dict(message)
@@ -219,18 +221,19 @@ class ZygoteClient:
                                                   array.array("i", fds))])
             self.sock.sendall(request[sent:])
         except OSError as exc:
-            raise ZygoteError(f"kernel zygote is gone: {exc}") from exc
+            raise ZygoteError(f"the zygote is gone: {exc}") from exc
         answer = self._message(START_SECONDS)
         if not answer:  # no answer in time: the request may still be served, but not to us
             self.close()
-            raise ZygoteError(f"kernel zygote did not answer in {START_SECONDS:.0f} s")
+            raise ZygoteError(f"the zygote did not answer in {START_SECONDS:.0f} s")
         if "pid" not in answer:
-            raise ZygoteError(f"kernel zygote did not fork: {answer.get('error', answer)}")
+            raise ZygoteError(f"the zygote did not fork: {answer.get('error', answer)}")
         return int(answer["pid"])
 
     def poll(self, pid: int) -> int | None:
-        """Kernel `pid`'s exit status once the zygote has reaped it, else None (a kernel whose
-        zygote is gone counts as ended, status -9: the zygote's death kills it)."""
+        """Child `pid`'s exit status once the zygote has reaped it, else None (a child whose
+        zygote is gone counts as ended, status -9: the zygote's death kills a kernel; see
+        `rapnb.build.worker_zygote.ForkedProcess` for a worker)."""
         if pid not in self.exits:
             answer = self._message(0.0)
             if "error" in answer and pid not in self.exits:
@@ -294,7 +297,7 @@ def close_shared_zygote() -> None:
 # The zygote process itself -------------------------------------------------------------------
 
 
-def _preload() -> None:
+def preload_kernel_stack() -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
     kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
     from rapnb.present.display import skip_slow_optional_imports
@@ -436,9 +439,12 @@ def fork_child(run: Child, request: dict[str, Any], fds: Sequence[int],
     sys.stderr.flush()
     zygote = os.getpid()
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    pid = os.fork()
-    if pid != 0:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:  # the zygote (also when the fork failed)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     if pid == 0:
         status = 1
         try:
@@ -499,6 +505,15 @@ class _Client:
             found.append((request, fds))
         return found
 
+    def hung_up(self) -> bool:
+        """Whether the client has closed its end (nothing more to read, and the end)."""
+        try:
+            return self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
     def close(self) -> None:
         """Forget the client: its descriptors not yet used, and its socket."""
         for fd in self.fds:
@@ -545,14 +560,21 @@ exit status."""
 
 
 @dataclass(frozen=True)
+class Fork:
+    """How a request is forked: what the child runs, and the signal it gets when its client
+    or the zygote goes."""
+
+    child: Child
+    stop_signal: int
+
+
+@dataclass(frozen=True)
 class Forks:
-    """What a zygote forks: what it imports first, what each child runs, which requests it
-    refuses (and why), and the signal its children get when their client or the zygote goes."""
+    """What a zygote forks: what it imports first, and for each request how it is forked, or
+    why it is refused."""
 
     preload: Callable[[], None]
-    child: Child
-    refusal: Callable[[dict[str, Any]], str | None]
-    stop_signal: int
+    plan: Callable[[dict[str, Any]], Fork | str]
 
 
 class _Server:
@@ -562,10 +584,13 @@ class _Server:
         self.listener, self.wake, self.forks = listener, wake, forks
         self.clients: dict[socket.socket, _Client] = {}
         self.owners: dict[int, _Client] = {}
+        self.stop_signals: dict[int, int] = {}
+        self.batch_fds: list[int] = []
+        """The descriptors of the requests being answered (none for a child to keep)."""
 
     def own_fds(self) -> tuple[int, ...]:
         """The zygote's descriptors, none of which a child keeps."""
-        return (self.listener.fileno(), *self.wake,
+        return (self.listener.fileno(), *self.wake, *self.batch_fds,
                 *(c.sock.fileno() for c in self.clients.values()),
                 *(fd for c in self.clients.values() for fd in c.fds))
 
@@ -593,18 +618,23 @@ class _Server:
                 del self.clients[sock]
                 client.close()
                 continue
-            for request, fds in client.requests():
+            batch = client.requests()
+            self.batch_fds = [fd for _, fds in batch for fd in fds]
+            for request, fds in batch:
                 self._answer(client, request, fds)
+            self.batch_fds = []
         return True
 
     def _answer(self, client: _Client, request: dict[str, Any] | str,
                 fds: Sequence[int]) -> None:
         try:
-            why = request if isinstance(request, str) else self.forks.refusal(request)
-            if why is not None:
-                raise ZygoteError(why)
+            fork = request if isinstance(request, str) else self.forks.plan(request)
+            if isinstance(fork, str):
+                raise ZygoteError(fork)
+            if client.hung_up():  # it gave up waiting: a child now would be nobody's
+                return
             assert isinstance(request, dict)
-            pid = fork_child(self.forks.child, request, fds, self.own_fds())
+            pid = fork_child(fork.child, request, fds, self.own_fds())
         except Exception as exc:  # noqa: BLE001 - the client is told why
             client.send({"error": f"{type(exc).__name__}: {exc}"})
             return
@@ -613,6 +643,7 @@ class _Server:
                 os.close(fd)
         client.children.add(pid)
         self.owners[pid] = client
+        self.stop_signals[pid] = fork.stop_signal
         client.send({"pid": pid})
 
     def _reap(self) -> None:
@@ -625,17 +656,19 @@ class _Server:
             if pid == 0:
                 return
             client = self.owners.pop(pid, None)
+            self.stop_signals.pop(pid, None)
             if client is not None:
                 client.children.discard(pid)
                 client.send({"exit": pid, "status": os.waitstatus_to_exitcode(status)})
 
     def _stop(self, pids: set[int]) -> None:
         for pid in pids:
-            if self.forks.stop_signal == signal.SIGKILL:  # a kernel leads its own group
+            signum = self.stop_signals.get(pid, signal.SIGKILL)
+            if signum == signal.SIGKILL:  # a kernel leads its own group
                 with contextlib.suppress(OSError):
                     os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
-                os.kill(pid, self.forks.stop_signal)
+                os.kill(pid, signum)
 
     def close(self) -> None:
         """Stop every child still running, and the listener."""
@@ -645,7 +678,15 @@ class _Server:
         self.listener.close()
 
 
-KERNEL_FORKS = Forks(_preload, _run_kernel, refusal, signal.SIGKILL)
+KERNEL_FORK = Fork(_run_kernel, signal.SIGKILL)
+
+
+def kernel_plan(request: dict[str, Any]) -> Fork | str:
+    """A kernel request forked (KERNEL_FORK), or why not (`refusal`)."""
+    return refusal(request) or KERNEL_FORK
+
+
+KERNEL_FORKS = Forks(preload_kernel_stack, kernel_plan)
 
 
 def zygote_main(parent_pid: int, listen_fd: int, folder: str, forks: Forks = KERNEL_FORKS
@@ -659,6 +700,19 @@ def zygote_main(parent_pid: int, listen_fd: int, folder: str, forks: Forks = KER
     finally:
         if Path(folder).name.startswith(WORKER_TMP_PREFIX):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _say(ready: IO[str], message: dict[str, Any]) -> None:
+    """Tell the starter `message` on `ready`, and close it (a starter that has gone is
+    noticed on stdin)."""
+    try:
+        ready.write(json.dumps(message) + "\n")
+        ready.flush()
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            ready.close()
 
 
 def _serve(parent_pid: int, listen_fd: int, forks: Forks) -> int:
@@ -678,14 +732,13 @@ def _serve(parent_pid: int, listen_fd: int, forks: Forks) -> int:
     try:
         forks.preload()
     except Exception as exc:  # noqa: BLE001 - said to the starter, whose clients fall back
-        with contextlib.suppress(OSError):
-            ready.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
-            ready.close()
+        import traceback
+
+        traceback.print_exc()
+        _say(ready, {"error": f"{type(exc).__name__}: {exc}"})
         return 1
     server = _Server(socket.socket(fileno=listen_fd), (wake_read, wake_write), forks)
-    with contextlib.suppress(OSError):  # a starter that has gone is noticed on stdin
-        ready.write(json.dumps({"ready": os.getpid()}) + "\n")
-        ready.close()
+    _say(ready, {"ready": os.getpid()})
     try:
         while not stopping and server.serve(sys.stdin.fileno()):
             pass

@@ -101,27 +101,50 @@ def worker_command() -> list[str]:
 
 def start_worker(folder: Path, env: dict[str, str], zygote: str | None = None
                  ) -> WorkerProcess:
-    """Start a worker process that logs into `folder`: forked by the worker zygote listening
-    at `zygote` if one is given and will fork it (`rapnb.build.worker_zygote`), else
-    launched. Its TMPDIR, where its kernels keep their connection files and sockets, is a
-    short new directory of the system's temporary directory (socket paths are limited in
-    length), removed by the caller at the end."""
+    """Start a worker process that logs into `folder`: forked by the zygote listening at
+    `zygote` if one is given and will fork it (`rapnb.build.worker_zygote`), else launched
+    (said once on stderr when a fork failed). Its TMPDIR, where its kernels keep their
+    connection files and sockets, is a short new directory of the system's temporary
+    directory (socket paths are limited in length), removed by the caller at the end."""
     asked = time.monotonic()
     folder.mkdir(parents=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
-    log = folder / "worker.log"
-    command, env = worker_command(), dict(env, TMPDIR=str(tmp))
+    command = worker_command()
+    if zygote is not None and worker_arguments(command) is not None:
+        tmp = _worker_tmpdir()
+        log = folder / "worker.log"
+        try:
+            with open(log, "wb") as handle:
+                forked = fork_worker(zygote, command, dict(env, TMPDIR=str(tmp)),
+                                     str(folder), handle.fileno())
+            return WorkerProcess(forked, log, tmp, asked=asked)
+        except ZygoteError as exc:
+            _fork_failed(str(exc))
+            # A fork answered too late is SIGTERMed by the zygote; it must not take the
+            # launched worker's folder or log with it: those are new.
+            shutil.rmtree(tmp, ignore_errors=True)
+    tmp = _worker_tmpdir()
+    log = folder / ("worker-launched.log" if (folder / "worker.log").exists() else "worker.log")
     with open(log, "wb") as handle:
-        proc: Process | None = None
-        if zygote is not None and worker_arguments(command) is not None:
-            with contextlib.suppress(ZygoteError):
-                proc = fork_worker(zygote, command, env, str(folder), handle.fileno())
-        if proc is None:
-            proc = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT,
-                cwd=folder, env=env, start_new_session=True,
-            )
+        proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=handle, stderr=subprocess.STDOUT,
+            cwd=folder, env=dict(env, TMPDIR=str(tmp)), start_new_session=True,
+        )
     return WorkerProcess(proc, log, tmp, asked=asked)
+
+
+def _worker_tmpdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
+
+
+_FORK_FAILURES: list[str] = []
+
+
+def _fork_failed(why: str) -> None:
+    """Say, once per process, that a worker is launched because the zygote did not fork it."""
+    if not _FORK_FAILURES:
+        print(f"rapnb: workers are launched as new processes: {why}",
+              file=sys.stderr, flush=True)
+    _FORK_FAILURES.append(why)
 
 
 def sweep_stale_tmpdirs() -> list[Path]:

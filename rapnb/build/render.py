@@ -204,6 +204,9 @@ class _Renderer:
         self.worker_zygote: str | None = None
         """The socket of the zygote that forks the notebook workers (None: they are
         launched)."""
+        self.tables_zygote: str | None = None
+        """The socket of the zygote that forks the tables' worker: the kernel zygote, which
+        has pandas and the tables loaded (None: it is launched)."""
         self.env = dict(os.environ, PYTHONHASHSEED="0", **{RENDER_KERNEL_ENV: "1"})
         if data_dir is not None or os.environ.get(DATA_DIR_ENV):
             self.env[DATA_DIR_ENV] = str(resolved)  # absolute: kernels run in another cwd
@@ -504,20 +507,25 @@ def render(
 def _start_zygotes(renderer: _Renderer, notebooks: bool) -> list[kernel_zygote.ZygoteProcess]:
     """The kernel zygote the render's workers share (`rapnb.build.kernel_zygote`), its socket
     in their environment, and the zygote that forks the notebook workers
-    (`rapnb.build.worker_zygote`, its socket `renderer.worker_zygote`); none if kernels are
-    not forked or it cannot start (each worker then launches its kernels itself), no worker
+    (`rapnb.build.worker_zygote`): `renderer.worker_zygote`, and `renderer.tables_zygote` for
+    the kernel zygote, which then forks the tables' worker too. None if kernels are not forked
+    or their zygote cannot start (each worker then launches its kernels itself), no worker
     zygote if workers are not forked; none without `notebooks` to render."""
     if not kernel_zygote.enabled() or not notebooks:
         return []
     assert renderer.work is not None
     env = {k: v for k, v in renderer.env.items() if k != READS_LOG_ENV}
+    forked = worker_zygote.enabled()
     try:
-        zygote = kernel_zygote.ZygoteProcess(env, renderer.work / "zygote.log")
+        zygote = kernel_zygote.ZygoteProcess(
+            env, renderer.work / "zygote.log",
+            code=worker_zygote.KERNEL_ZYGOTE_CODE if forked else kernel_zygote.ZYGOTE_CODE)
     except (kernel_zygote.ZygoteError, OSError):
         return []
     renderer.env[kernel_zygote.SOCKET_ENV] = zygote.path
-    if not worker_zygote.enabled():
+    if not forked:
         return [zygote]
+    renderer.tables_zygote = zygote.path
     try:
         workers = worker_zygote.start_worker_zygote(dict(renderer.env),
                                                     renderer.work / "worker-zygote.log")
@@ -644,10 +652,11 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     notebooks = _Lane(deque(t for t in tasks if isinstance(t, NotebookTask)), renderer.workers,
                       renderer.env, [], renderer.worker_zygote)
     tables = _Lane(deque(t for t in tasks if not isinstance(t, NotebookTask)), 1,
-                   {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [])
-    # The tables' worker first: it is launched at once, while the first notebook worker is
-    # forked once the zygote has imported the workers' stack.
-    lanes, results = (tables, notebooks), []
+                   {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [],
+                   renderer.tables_zygote)
+    # The notebook workers first: they are forked once the worker zygote has imported their
+    # stack, the tables' worker once the kernel zygote has imported the kernels' (later).
+    lanes, results = (notebooks, tables), []
     started: list[WorkerProcess] = []
     bar = _progress(len(tasks), progress)
     try:

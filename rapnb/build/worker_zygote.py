@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rapnb.build import kernel_zygote
-from rapnb.build.kernel_zygote import Forks, ZygoteClient, ZygoteError, ZygoteProcess
+from rapnb.build.kernel_zygote import Fork, Forks, ZygoteClient, ZygoteError, ZygoteProcess
 from rapnb.build.procs import alive, exit_now, set_process_name
 
 FORK_WORKERS_ENV = "RAPNB_FORK_WORKERS"
@@ -42,6 +42,11 @@ WORKER_ZYGOTE_CODE = (
     " from rapnb.build.procs import exit_now;"
     " exit_now(worker_zygote_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))")
 """The worker zygote's command (``python -c``, as the kernel zygote's)."""
+KERNEL_ZYGOTE_CODE = (
+    "import sys; from rapnb.build.worker_zygote import kernel_zygote_main;"
+    " from rapnb.build.procs import exit_now;"
+    " exit_now(kernel_zygote_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))")
+"""The kernel zygote's command where it also forks the tables' worker."""
 POLL_SECONDS = 0.02
 
 
@@ -118,12 +123,12 @@ def fork_worker(zygote: str, argv: Sequence[str], env: dict[str, str], cwd: str,
     client = ZygoteClient(zygote)
     read, write = os.pipe()
     try:
-        pid = client.request_fork({"argv": list(argv), "env": env, "cwd": cwd, "fds": 2},
-                                  [output, read])
-    except ZygoteError:
+        pid = client.request_fork({"worker": True, "argv": list(argv), "env": env,
+                                   "cwd": cwd, "fds": 2}, [output, read])
+    except Exception as exc:
         os.close(write)
         client.close()
-        raise
+        raise exc if isinstance(exc, ZygoteError) else ZygoteError(str(exc)) from exc
     finally:
         os.close(read)
     return ForkedProcess(pid, os.fdopen(write, "wb"), client)
@@ -150,10 +155,11 @@ def _threads() -> int:
         return threading.active_count()
 
 
-def _refusal(request: dict[str, Any]) -> str | None:
+def _refusal(request: dict[str, Any], threads: bool = False) -> str | None:
     """Why the zygote cannot fork the worker `request` asks for, or None: not the ``python -m
     rapnb.build.worker`` of this very interpreter, no directory to run in, start-up settings
-    other than this process's, or another thread in the zygote (a fork would not keep it)."""
+    other than this process's, or (unless `threads`) another thread in the zygote (a fork
+    would not keep it)."""
     argv, env = request.get("argv"), request.get("env")
     words = [str(a) for a in argv] if isinstance(argv, list) else []
     if worker_arguments(words) is None:
@@ -165,9 +171,8 @@ def _refusal(request: dict[str, Any]) -> str | None:
     changed = kernel_zygote.start_env_changes(env)
     if changed:
         return f"start-up settings differ from the zygote's: {', '.join(changed)}"
-    if _threads() > 1:
-        return f"the zygote runs {_threads() - 1} other threads"
-    return None
+    others = 0 if threads else _threads() - 1
+    return f"the zygote runs {others} other threads" if others > 0 else None
 
 
 def _run_worker(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
@@ -185,9 +190,32 @@ def _run_worker(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequenc
     return 1  # not reached
 
 
-WORKER_FORKS = Forks(_preload, _run_worker, _refusal, signal.SIGTERM)
+WORKER_FORK = Fork(_run_worker, signal.SIGTERM)
+
+
+def worker_plan(request: dict[str, Any]) -> Fork | str:
+    """A worker request forked (WORKER_FORK), or why not."""
+    return _refusal(request) or WORKER_FORK
+
+
+def kernel_or_tables_plan(request: dict[str, Any]) -> Fork | str:
+    """The kernel zygote's plan where it also forks the tables' worker (a worker request:
+    that worker needs pandas and the tables, which the kernels' preload has read). Its other
+    threads (numpy's) are those every forked kernel leaves behind too."""
+    if request.get("worker"):
+        return _refusal(request, threads=True) or WORKER_FORK
+    return kernel_zygote.kernel_plan(request)
+
+
+WORKER_FORKS = Forks(_preload, worker_plan)
+KERNEL_AND_TABLES_FORKS = Forks(kernel_zygote.preload_kernel_stack, kernel_or_tables_plan)
 
 
 def worker_zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
     """The worker zygote's life (`rapnb.build.kernel_zygote.zygote_main`, forking workers)."""
     return kernel_zygote.zygote_main(parent_pid, listen_fd, folder, WORKER_FORKS)
+
+
+def kernel_zygote_main(parent_pid: int, listen_fd: int, folder: str) -> int:
+    """The kernel zygote's life where it also forks the tables' worker."""
+    return kernel_zygote.zygote_main(parent_pid, listen_fd, folder, KERNEL_AND_TABLES_FORKS)

@@ -3,6 +3,7 @@ stack imported, rather than launched as new processes; launched where forking is
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -15,16 +16,18 @@ import pytest
 
 from rapnb.build import pool, render
 from rapnb.build.jobs import Job
-from rapnb.build.kernel_zygote import ZygoteError
+from rapnb.build.kernel_zygote import ZygoteError, ZygoteProcess
 from rapnb.build.procs import alive
 from rapnb.build.worker_zygote import (
     FORK_WORKERS_ENV,
+    KERNEL_ZYGOTE_CODE,
     WORKER_PROCESS_NAME,
     ForkedProcess,
     fork_worker,
     start_worker_zygote,
 )
 
+render_module = importlib.import_module("rapnb.build.render")  # `render` is the function
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LINEAGE, CHART = FIXTURES / "stub_worker_lineage.ipynb", FIXTURES / "stub_chart.ipynb"
 
@@ -145,7 +148,45 @@ def test_a_forked_worker_outlives_a_dead_zygote_until_it_has_cleaned_up(tmp_path
     assert isinstance(worker.proc, ForkedProcess)
     os.kill(zygote.proc.pid, 9)
     zygote.proc.wait(timeout=30)
+    assert worker.tmp.is_dir()
     status = worker.proc.wait(timeout=60)
     assert not alive(worker.proc.pid)
     assert status == -9  # its status went with the zygote
+    assert not worker.tmp.exists()  # the worker removed its TMPDIR on the way out
     zygote.close()
+
+
+def test_the_kernel_zygote_forks_the_tables_worker_with_pandas_and_the_tables_loaded(
+        tmp_path: Path) -> None:
+    zygote = ZygoteProcess(dict(os.environ), wait=True, code=KERNEL_ZYGOTE_CODE)
+    try:
+        worker = pool.start_worker(tmp_path / "w", dict(os.environ), zygote.path)
+        assert isinstance(worker.proc, ForkedProcess)
+        assert _parent(str(worker.proc.pid)) == str(zygote.proc.pid)
+        maps = Path(f"/proc/{worker.proc.pid}/maps").read_text()
+        assert "pandas" in maps  # inherited: imported by the zygote, not by the worker
+        worker.close()
+        assert worker.proc.wait(timeout=60) == 0
+    finally:
+        zygote.close()
+
+
+def test_a_render_forks_its_tables_worker_from_the_kernel_zygote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    forked: list[str] = []
+    start = pool.start_worker
+
+    def recording(folder: Path, env: dict[str, str], zygote: str | None = None):
+        worker = start(folder, env, zygote)
+        forked.append(f"{env.get('RAPNB_WORKER_NICENESS', '0')} "
+                      f"{type(worker.proc).__name__} {_parent(str(worker.proc.pid))}")
+        return worker
+
+    monkeypatch.setattr(render_module, "start_worker", recording)
+    report = render([_stub("a", LINEAGE)], tmp_path / "out", workers=1, progress=False)
+    assert report.exit_code == 0, report.results
+    lineage = _lineage(tmp_path / "out", ["a"])[0]
+    niceness = sorted(line.split()[0] for line in forked)
+    assert niceness == ["0", "19"]
+    tables = next(line.split() for line in forked if line.startswith("19 "))
+    assert tables[1:] == ["ForkedProcess", lineage["kernel_ppid"]]  # the kernel zygote
