@@ -374,12 +374,13 @@ def _reseed() -> None:
 
 
 def become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequence[int],
-                  zygote: int, death_signal: int) -> bool:
+                  zygote: int, death_signal: int, unblock: bool = True) -> bool:
     """In a forked child of process `zygote`: leave the zygote's session, descriptors and
     signal handlers behind and take `request`'s directory and environment. `fds` are the
     descriptors sent with the request: the output (stdout and stderr; else the zygote's
     stderr), then for a worker its stdin (else /dev/null). The child gets `death_signal`
-    when the zygote dies; False if the zygote died already."""
+    when the zygote dies; False if the zygote died already. SIGTERM, blocked by `fork_child`,
+    is unblocked unless not `unblock` (the child then does so once it handles it)."""
     gc.freeze()  # what the zygote imported stays: no collection need walk it again
     os.setsid()
     signal.set_wakeup_fd(-1)
@@ -396,7 +397,8 @@ def become_child(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequen
     for signum in (signal.SIGCHLD, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # blocked by fork_child
+    if unblock:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # blocked by fork_child
     set_parent_death_signal(death_signal)
     if os.getppid() != zygote:  # the zygote died before the request above took effect
         return False

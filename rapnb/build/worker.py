@@ -349,6 +349,9 @@ def worker_main(argv: Sequence[str]) -> int:
     if niceness.isdigit():
         lower_priority(int(niceness))
     try:
+        # A worker forked by a zygote starts with SIGTERM blocked (worker_zygote), so that one
+        # sent before the handler above was there still stops it through `Stopped`.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         _die_with_parent(int(argv[0]))
         for line in iter(sys.stdin.readline, ""):
             if line.strip():

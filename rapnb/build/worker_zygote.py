@@ -20,6 +20,7 @@ worker gets it when the render process goes. ``RAPNB_FORK_WORKERS=0`` (or
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from typing import IO, Any
 
 from rapnb.build import kernel_zygote
 from rapnb.build.kernel_zygote import Fork, Forks, ZygoteClient, ZygoteError, ZygoteProcess
+from rapnb.build.messages import WORKER_TMP_PREFIX
 from rapnb.build.procs import alive, exit_now, set_process_name
 
 FORK_WORKERS_ENV = "RAPNB_FORK_WORKERS"
@@ -179,7 +181,13 @@ def _run_worker(request: dict[str, Any], fds: Sequence[int], zygote_fds: Sequenc
                 zygote: int) -> int:
     """In the forked child of process `zygote`: become the render worker `request` describes;
     it ends the process itself (`exit_now`, as a launched worker does)."""
-    if not kernel_zygote.become_child(request, fds, zygote_fds, zygote, signal.SIGTERM):
+    # SIGTERM stays blocked until worker_main handles it: one that comes first (the zygote
+    # dying at once) then still lets the worker clean up, as it would later.
+    if not kernel_zygote.become_child(request, fds, zygote_fds, zygote, signal.SIGTERM,
+                                      unblock=False):
+        tmp = Path(str(request.get("env", {}).get("TMPDIR", "")))
+        if tmp.name.startswith(WORKER_TMP_PREFIX):  # what the worker would have removed
+            shutil.rmtree(tmp, ignore_errors=True)
         return 128 + signal.SIGTERM
     set_process_name(WORKER_PROCESS_NAME)
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
