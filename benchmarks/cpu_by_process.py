@@ -69,14 +69,16 @@ def kind(pid: int, root: int, seen: dict[int, Sample]) -> str:
     proc = seen[pid]
     if pid == root:
         return "render process"
-    if proc.comm == "rapnb-worker":  # forked by the worker zygote
-        return "notebook workers"
-    if "worker_zygote" in proc.cmdline:
+    if proc.comm == "ipykernel":  # forked: its command line is its zygote's
+        return "kernels"
+    if proc.comm == "rapnb-worker":  # forked by a zygote
+        return "tables worker" if proc.nice > 0 else "notebook workers"
+    if "worker_zygote_main" in proc.cmdline:
         return "worker zygote"
-    if "kernel_zygote" in proc.cmdline and proc.comm != "ipykernel":
+    if "kernel_zygote" in proc.cmdline:
         return "zygote"
     parent = seen.get(proc.ppid)
-    if proc.comm == "ipykernel" or (parent is not None and proc.ppid != root):
+    if parent is not None and proc.ppid != root:
         return "kernels"
     return "tables worker" if proc.nice > 0 else "notebook workers"
 
