@@ -57,6 +57,7 @@ from rapnb.build.pool import (
     terminate,
 )
 from rapnb.build.worker import FAILED_DIR, NICENESS_ENV
+from rapnb.build.worker_zygote import ForkedProcess
 from rapnb.context import LANGUAGES
 from rapnb.datasets.reads import READS_LOG_ENV
 from rapnb.paths import DATA_DIR_ENV
@@ -679,6 +680,9 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                     folder = renderer.work / f"_worker-{len(started) + 1}"
                     started.append(start_worker(folder, lane.env, lane.zygote))
                     lane.workers.append(started[-1])
+                    if lane.zygote is not None and not isinstance(started[-1].proc,
+                                                                  ForkedProcess):
+                        lane.zygote = None  # it would not fork one: launch the rest at once
                 for worker in lane.workers:
                     if worker.task is None:
                         if lane.pending:

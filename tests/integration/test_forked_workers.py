@@ -190,3 +190,25 @@ def test_a_render_forks_its_tables_worker_from_the_kernel_zygote(
     assert niceness == ["0", "19"]
     tables = next(line.split() for line in forked if line.startswith("19 "))
     assert tables[1:] == ["ForkedProcess", lineage["kernel_ppid"]]  # the kernel zygote
+
+
+def test_after_one_refused_fork_a_lane_launches_its_workers_without_asking_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[str] = []
+
+    def refusing(zygote: str, *args: object, **kwargs: object) -> ForkedProcess:
+        asked.append(zygote)
+        raise ZygoteError("refused for the test")
+
+    monkeypatch.setattr(pool, "fork_worker", refusing)
+    monkeypatch.setattr(pool, "_FORK_FAILURES", [])  # said once per process: not yet here
+    names = ["a", "b", "c"]
+    report = render([_stub(n, LINEAGE) for n in names], tmp_path / "out", workers=2,
+                    progress=False)
+    assert report.exit_code == 0, report.results
+    assert len(asked) == 2 and len(set(asked)) == 2  # once per lane: notebooks, tables
+    lineage = _lineage(tmp_path / "out", names)
+    assert {line["worker_ppid"] for line in lineage} == {str(os.getpid())}  # launched
+    err = capfd.readouterr().err
+    assert err.count("rapnb: workers are launched as new processes: refused for the test") == 1
