@@ -297,13 +297,20 @@ def close_shared_zygote() -> None:
 # The zygote process itself -------------------------------------------------------------------
 
 
+def drop_working_directory_from_path() -> None:
+    """Take the starter's working directory (``python -c``'s first path entry) off
+    ``sys.path``, as ``ipykernel_launcher`` does: what a zygote imports comes from the
+    installed packages only."""
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+
+
 def preload_kernel_stack() -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
     kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
     from rapnb.present.display import skip_slow_optional_imports
 
-    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
-        del sys.path[0]
+    drop_working_directory_from_path()
     skip_slow_optional_imports()  # before Altair imports jsonschema, as report.setup() does
     builtins.get_ipython = _KernelShellStandIn  # type: ignore[attr-defined]
     try:
@@ -541,11 +548,18 @@ def start_env_changes(env: dict[str, Any]) -> list[str]:
 
 def refusal(request: dict[str, Any]) -> str | None:
     """Why the zygote cannot fork the kernel `request` asks for, or None: not the
-    ``python -m ipykernel_launcher`` of this very interpreter, no directory to run in, or
-    start-up settings other than this process's (see START_ENV)."""
-    argv, env = request.get("argv"), request.get("env")
+    ``python -m ipykernel_launcher`` of this very interpreter, or see `start_refusal`."""
+    argv = request.get("argv")
     if not isinstance(argv, list) or launcher_arguments([str(a) for a in argv]) is None:
         return f"not an ipykernel command line: {argv}"
+    return start_refusal(request)
+
+
+def start_refusal(request: dict[str, Any]) -> str | None:
+    """Why a child for `request` (its command line's form checked already) cannot start from
+    this process, or None: another interpreter, no directory to run in, or start-up settings
+    other than this process's (see START_ENV)."""
+    argv, env = request["argv"], request.get("env")
     if os.path.abspath(str(argv[0])) != os.path.abspath(sys.executable):
         return f"another interpreter: {argv[0]} (this one is {sys.executable})"
     if not isinstance(env, dict) or not isinstance(request.get("cwd"), str):

@@ -142,8 +142,7 @@ def fork_worker(zygote: str, argv: Sequence[str], env: dict[str, str], cwd: str,
 def _preload() -> None:
     """Import what a worker imports (with the path a worker has: not the starter's working
     directory), and warm up what of it starts no thread."""
-    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
-        del sys.path[0]
+    kernel_zygote.drop_working_directory_from_path()
     from rapnb.build.worker import load_export_stack
 
     load_export_stack()
@@ -159,20 +158,14 @@ def _threads() -> int:
 
 def _refusal(request: dict[str, Any], threads: bool = False) -> str | None:
     """Why the zygote cannot fork the worker `request` asks for, or None: not the ``python -m
-    rapnb.build.worker`` of this very interpreter, no directory to run in, start-up settings
-    other than this process's, or (unless `threads`) another thread in the zygote (a fork
-    would not keep it)."""
-    argv, env = request.get("argv"), request.get("env")
-    words = [str(a) for a in argv] if isinstance(argv, list) else []
-    if worker_arguments(words) is None:
+    rapnb.build.worker`` of this very interpreter (`kernel_zygote.start_refusal`), or (unless
+    `threads`) another thread in the zygote (a fork would not keep it)."""
+    argv = request.get("argv")
+    if not isinstance(argv, list) or worker_arguments([str(a) for a in argv]) is None:
         return f"not a worker command line: {argv}"
-    if os.path.abspath(words[0]) != os.path.abspath(sys.executable):
-        return f"another interpreter: {words[0]} (this one is {sys.executable})"
-    if not isinstance(env, dict) or not isinstance(request.get("cwd"), str):
-        return "no environment or working directory"
-    changed = kernel_zygote.start_env_changes(env)
-    if changed:
-        return f"start-up settings differ from the zygote's: {', '.join(changed)}"
+    why = kernel_zygote.start_refusal(request)
+    if why is not None:
+        return why
     others = 0 if threads else _threads() - 1
     return f"the zygote runs {others} other threads" if others > 0 else None
 
