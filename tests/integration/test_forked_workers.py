@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -142,13 +143,18 @@ def test_a_forked_worker_reports_its_exit_status_through_the_zygote(tmp_path: Pa
 
 def test_a_forked_worker_outlives_a_dead_zygote_until_it_has_cleaned_up(tmp_path: Path) -> None:
     """The zygote gone, its worker gets SIGTERM and is still running meanwhile: not reported
-    ended (with a made-up status) while it is still there."""
+    ended (with a made-up status) while it is still there. The worker is held stopped while its
+    zygote dies, so it is surely still there (it cleans up within milliseconds otherwise)."""
     zygote = start_worker_zygote(dict(os.environ))
     worker = pool.start_worker(tmp_path / "w", dict(os.environ), zygote.path)
     assert isinstance(worker.proc, ForkedProcess)
-    os.kill(zygote.proc.pid, 9)
+    os.kill(worker.proc.pid, signal.SIGSTOP)
+    os.kill(zygote.proc.pid, signal.SIGKILL)
     zygote.proc.wait(timeout=30)
+    with pytest.raises(subprocess.TimeoutExpired):
+        worker.proc.wait(timeout=0.5)  # stopped, not ended: no status yet
     assert worker.tmp.is_dir()
+    os.kill(worker.proc.pid, signal.SIGCONT)
     status = worker.proc.wait(timeout=60)
     assert not alive(worker.proc.pid)
     assert status == -9  # its status went with the zygote
