@@ -81,14 +81,31 @@ def _position_error(position: Any) -> str | None:
     return None
 
 
+_NUMBERS = (int, float)
+
+
+def _plain_positions(ring: list[Any]) -> bool:
+    """Whether every position of `ring` is a [longitude, latitude] pair of numbers in range:
+    the common case, checked in one tight loop (a comparison fails for NaN and infinities);
+    any other ring goes through `_position_error`, which finds what is wrong, if anything."""
+    for position in ring:
+        if type(position) is not list or len(position) != 2:
+            return False
+        lon, lat = position
+        if type(lon) not in _NUMBERS or type(lat) not in _NUMBERS or not (
+                -180 <= lon <= 180 and -90 <= lat <= 90):
+            return False
+    return True
+
+
 def _rings_error(polygon: Any) -> str | None:
     if not isinstance(polygon, list) or not polygon:
         return "a polygon must be a non-empty list of rings"
     for ring in polygon:
         if not isinstance(ring, list) or len(ring) < 4:
             return "a ring must be a list of at least 4 positions"
-        for position in ring:
-            error = _position_error(position)
+        if not _plain_positions(ring):
+            error = next(filter(None, map(_position_error, ring)), None)
             if error:
                 return error
         if ring[0] != ring[-1]:

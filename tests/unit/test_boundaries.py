@@ -11,7 +11,12 @@ from types import ModuleType
 
 import pytest
 
-from rapnb.datasets.boundaries import BOUNDARIES_FILE, boundaries, boundaries_path
+from rapnb.datasets.boundaries import (
+    BOUNDARIES_FILE,
+    boundaries,
+    boundaries_path,
+    check_boundaries_file,
+)
 from rapnb.errors import DataError
 from rapnb.paths import bundled_data_dir
 
@@ -298,6 +303,15 @@ STRUCTURE_CASES = {
     "text coordinate": (json.dumps(_collection(_feature(geometry={
         "type": "MultiPolygon", "coordinates": [[[[0, 0], [0, "1"], [1, 1], [0, 0]]]]}))),
         "feature 1 (iso3 ABW): a position must hold finite numbers, got [0, \"1\"]"),
+    "boolean coordinate": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[0, 0], [0, True], [1, 1], [0, 0]]]}))),
+        "feature 1 (iso3 ABW): a position must hold finite numbers, got [0, true]"),
+    "NaN coordinate": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[0, 0], [float("nan"), 1], [1, 1], [0, 0]]]}))),
+        "feature 1 (iso3 ABW): a position must hold finite numbers, got [NaN, 1]"),
+    "infinite latitude": (json.dumps(_collection(_feature(geometry={
+        "type": "Polygon", "coordinates": [[[0, 0], [0, float("inf")], [1, 1], [0, 0]]]}))),
+        "feature 1 (iso3 ABW): a position must hold finite numbers, got [0, Infinity]"),
     "latitude and longitude swapped": (json.dumps(_collection(_feature(geometry={
         "type": "Polygon", "coordinates": [[[50, -100], [50, -99], [51, -99], [50, -100]]]}))),
         "feature 1 (iso3 ABW): position [50, -100] is outside longitude -180..180, latitude"
@@ -351,3 +365,15 @@ def test_a_directory_named_like_the_boundaries_file_is_refused(tmp_path: Path) -
         boundaries(tmp_path)
     assert str(err.value) == (f"{tmp_path / BOUNDARIES_FILE}: is a directory, not a regular"
                               " file; a data file must be a plain file")
+
+
+def test_positions_with_an_elevation_or_integer_degrees_pass_the_structure_check(
+        tmp_path: Path) -> None:
+    path = tmp_path / BOUNDARIES_FILE
+    ring = [[-70, 12, 0.5], [-69.5, 12, 0], [-69.5, 12.5, 1], [-70, 12, 0.5]]
+    path.write_text(json.dumps(_collection(
+        _feature(geometry={"type": "Polygon", "coordinates": [ring]}),
+        _feature(iso3="CUW", geometry={"type": "Polygon",
+                                       "coordinates": [[[-180, -90], [180, -90], [180, 90],
+                                                        [-180, -90]]]}))), encoding="utf-8")
+    check_boundaries_file(path)  # raises DataError if either were refused
