@@ -39,6 +39,16 @@ class Process(Protocol):
     def kill(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A task its worker is done with: the task, its seconds, and why it has no result if it
+    has none (`WorkerProcess.failure`, said as the task was taken)."""
+
+    task: Task
+    seconds: float
+    failure: str
+
+
 @dataclass
 class WorkerProcess:
     """A worker process and the task it is running (None while idle). A task's `started` is
@@ -73,6 +83,15 @@ class WorkerProcess:
     def done(self) -> bool:
         """Whether the current task has its result (or the worker is gone)."""
         return self.result_path.is_file() or self.proc.poll() is not None
+
+    def take(self) -> Finished:
+        """Take the worker's current task once `done`, leaving the worker free for the next
+        one while the render process installs this one's files."""
+        assert self.task is not None
+        finished = Finished(self.task, round(time.monotonic() - self.started, 2),
+                            self.failure())
+        self.task = None
+        return finished
 
     def close(self) -> None:
         """No more tasks: the worker exits once its stdin is closed."""

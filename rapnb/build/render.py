@@ -27,7 +27,6 @@ import signal
 import sys
 import tempfile
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -50,12 +49,14 @@ from rapnb.build.messages import (
     read_outcome,
 )
 from rapnb.build.pool import (
+    Finished,
     WorkerProcess,
     shut_down,
     start_worker,
     sweep_stale_tmpdirs,
     terminate,
 )
+from rapnb.build.wakeup import WAKEUP_ENV, Wakeup
 from rapnb.build.worker import FAILED_DIR, NICENESS_ENV
 from rapnb.build.worker_zygote import ForkedProcess
 from rapnb.context import LANGUAGES
@@ -66,6 +67,9 @@ from rapnb.present.display import RENDER_KERNEL_ENV
 
 WORK_PREFIX = ".rapnb-tmp-"
 POLL_SECONDS = 0.02
+"""How often the render loop checks its workers when none has woken it (`Wakeup`)."""
+WAKEUP_FIFO = "_wakeup"
+"""The FIFO in the work folder through which workers say a result is there."""
 
 
 class _StopFlag:
@@ -277,19 +281,17 @@ class _Renderer:
 
     # ------------------------------------------------------------ installing
 
-    def finish(self, worker: WorkerProcess) -> Result:
-        """Install the files of a worker's finished task and record its manifest entry: the
-        manifest first lists the old and the new files, then the files are moved into place and
-        stale ones removed, then the manifest lists the new ones (so that whenever the render
-        is killed, the manifest lists every file rapnb put into the output directory)."""
-        task = worker.task
-        assert task is not None
-        worker.task = None
-        task_dir, seconds = Path(task.work), round(time.monotonic() - worker.started, 2)
+    def finish(self, finished: Finished) -> Result:
+        """Install the files of a finished task and record its manifest entry: the manifest
+        first lists the old and the new files, then the files are moved into place and stale
+        ones removed, then the manifest lists the new ones (so that whenever the render is
+        killed, the manifest lists every file rapnb put into the output directory)."""
+        task, seconds = finished.task, finished.seconds
+        task_dir = Path(task.work)
         try:
             outcome = read_outcome(task_dir / RESULT_NAME)
         except (OSError, ValueError, TypeError):
-            outcome = TaskOutcome("failed", [], worker.failure())
+            outcome = TaskOutcome("failed", [], finished.failure)
         result = Result(task.name, outcome.status, seconds, outcome.error, list(outcome.files),
                         outcome.failed_notebook, self.reasons.get(task.name, ""))
         staged = task_dir / "out"
@@ -650,10 +652,13 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     low-priority worker (BACKGROUND_NICENESS); return their results. Once every notebook is in,
     `notebooks_done` is called (once, not when the render is stopped) with the results so far,
     while the tables, if not done yet, are written."""
+    assert renderer.work is not None
+    wakeup = Wakeup(renderer.work / WAKEUP_FIFO)
+    env = {**renderer.env, WAKEUP_ENV: str(wakeup.path)}
     notebooks = _Lane(deque(t for t in tasks if isinstance(t, NotebookTask)), renderer.workers,
-                      renderer.env, [], renderer.worker_zygote)
+                      env, [], renderer.worker_zygote)
     tables = _Lane(deque(t for t in tasks if not isinstance(t, NotebookTask)), 1,
-                   {**renderer.env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [],
+                   {**env, NICENESS_ENV: str(BACKGROUND_NICENESS)}, [],
                    renderer.tables_zygote)
     # The notebook workers first: they are forked once the worker zygote has imported their
     # stack, the tables' worker once the kernel zygote has imported the kernels' (later).
@@ -663,13 +668,9 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     try:
         while any(lane.pending or any(w.task for w in lane.workers) for lane in lanes) and (
                 flag.signum is None):
-            for worker in [w for lane in lanes for w in lane.workers
-                           if w.task is not None and w.done()]:
-                result = renderer.finish(worker)
-                results.append(result)
-                if not result.ok:
-                    bar.write(f"FAILED {result.name}: {result.error}", file=sys.stderr)
-                bar.update(1)
+            # Taken from their workers first, installed once the workers have new tasks.
+            finished = [w.take() for lane in lanes for w in lane.workers
+                        if w.task is not None and w.done()]
             for lane in lanes:
                 for worker in [w for w in lane.workers
                                if w.task is None and w.proc.poll() is not None]:
@@ -692,13 +693,20 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                             worker.assign(task)
                         else:
                             worker.close()
+            for taken in finished:
+                result = renderer.finish(taken)
+                results.append(result)
+                if not result.ok:
+                    bar.write(f"FAILED {result.name}: {result.error}", file=sys.stderr)
+                bar.update(1)
             if notebooks_done is not None and flag.signum is None and not (
                     notebooks.pending or any(w.task for w in notebooks.workers)):
                 notebooks_done(results)
                 notebooks_done = None
             bar.set_postfix_str(", ".join(w.task.name for lane in lanes for w in lane.workers
                                           if w.task)[:60], refresh=False)
-            time.sleep(POLL_SECONDS)
+            if any(w.task for lane in lanes for w in lane.workers):
+                wakeup.wait(POLL_SECONDS)  # until a worker has a result, or the next check
         if flag.signum is not None and any(w.proc.poll() is None for w in started):
             bar.write(f"rapnb render: stopping ({signal.Signals(flag.signum).name}), "
                       "shutting kernels down", file=sys.stderr)
@@ -711,6 +719,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
             terminate(started, grace=5.0)
         for worker in started:
             shutil.rmtree(worker.tmp, ignore_errors=True)
+        wakeup.close()
     return results
 
 

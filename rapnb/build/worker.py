@@ -45,6 +45,7 @@ from rapnb.build.messages import (
     read_task,
 )
 from rapnb.build.procs import child_pids, exit_now, kill_processes, set_parent_death_signal
+from rapnb.build.wakeup import WAKEUP_ENV, wake
 from rapnb.datasets.reads import READS_LOG_ENV, read_log
 
 FAILED_DIR = "failed"
@@ -318,8 +319,9 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
     return TaskOutcome("ok", files)
 
 
-def run_task(spec_path: Path) -> None:
-    """Run the task in spec file `spec_path`; write its outcome to `result.json` beside it."""
+def run_task(spec_path: Path, wakeup_fifo: str = "") -> None:
+    """Run the task in spec file `spec_path`; write its outcome to `result.json` beside it,
+    then wake the render process through its FIFO at `wakeup_fifo`, if any."""
     task = read_task(spec_path)
     work = spec_path.parent
     if isinstance(task, TablesTask):
@@ -327,6 +329,7 @@ def run_task(spec_path: Path) -> None:
     else:
         outcome = make_notebook(task, work)
     atomic_write_text(work / RESULT_NAME, outcome_to_json(outcome))  # the parent waits for it
+    wake(wakeup_fifo)
 
 
 def lower_priority(niceness: int) -> None:
@@ -346,6 +349,7 @@ def worker_main(argv: Sequence[str]) -> int:
     signal.signal(signal.SIGTERM, _raise_stopped)
     os.environ[WORKER_PID_ENV] = str(os.getpid())  # a kernel's parent may be its zygote
     niceness = os.environ.pop(NICENESS_ENV, "")
+    wakeup_fifo = os.environ.pop(WAKEUP_ENV, "")  # the render process's, not its kernels
     if niceness.isdigit():
         lower_priority(int(niceness))
     try:
@@ -355,7 +359,7 @@ def worker_main(argv: Sequence[str]) -> int:
         _die_with_parent(int(argv[0]))
         for line in iter(sys.stdin.readline, ""):
             if line.strip():
-                run_task(Path(line.strip()))
+                run_task(Path(line.strip()), wakeup_fifo)
     except Stopped:
         return 128 + signal.SIGTERM
     finally:

@@ -206,5 +206,5 @@ def test_a_killed_render_leaves_a_manifest_of_every_file(tmp_path: Path) -> None
     stale = list(Path(tempfile.gettempdir()).glob(f"{WORKER_TMP_PREFIX}{proc.pid}-*"))
     assert stale == []
     again = render([Job("fast", CHART, {"sheet": "fast"}, "sheets/fast")], out, progress=False)
-    assert statuses(again)["fast"] == "skipped"
+    assert statuses(again)["fast"] == "skipped", again.results
     assert not list(out.glob(".rapnb-tmp-*"))

@@ -1,0 +1,55 @@
+"""The render loop: a worker gets its next task before the last one's files are installed,
+and a worker with a result wakes the loop rather than waiting for its next check."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+
+import pytest
+
+from rapnb.build import pool, render
+from rapnb.build.jobs import Job
+
+render_module = importlib.import_module("rapnb.build.render")  # `render` is the function
+LINEAGE = Path(__file__).resolve().parent / "fixtures" / "stub_worker_lineage.ipynb"
+
+
+def _stubs(*names: str) -> list[Job]:
+    return [Job(name, LINEAGE, {"sheet": name}, f"sheets/{name}") for name in names]
+
+
+def test_a_worker_is_given_its_next_task_before_the_last_one_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    assign, finish = pool.WorkerProcess.assign, render_module._Renderer.finish
+
+    def recording_assign(self: pool.WorkerProcess, task: object) -> None:
+        events.append(f"assign {task.name}")  # type: ignore[attr-defined]
+        assign(self, task)  # type: ignore[arg-type]
+
+    def recording_finish(self: object, finished: pool.Finished) -> object:
+        events.append(f"install {finished.task.name}")
+        return finish(self, finished)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool.WorkerProcess, "assign", recording_assign)
+    monkeypatch.setattr(render_module._Renderer, "finish", recording_finish)
+    report = render(_stubs("a", "b", "c"), tmp_path / "out", workers=1, tables=False,
+                    progress=False)
+    assert report.exit_code == 0, report.results
+    assert events == ["assign a", "assign b", "install a", "assign c", "install b",
+                      "install c"]
+
+
+def test_workers_wake_the_render_loop_when_a_result_is_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With its checks a minute apart, a render of three notebooks on one worker still ends
+    within seconds: each result woke the loop."""
+    monkeypatch.setattr(render_module, "POLL_SECONDS", 60.0)
+    start = time.monotonic()
+    report = render(_stubs("a", "b", "c"), tmp_path / "out", workers=1, tables=False,
+                    progress=False)
+    assert report.exit_code == 0, report.results
+    assert time.monotonic() - start < 45
+    assert sorted(r.name for r in report.results if r.rendered) == ["a", "b", "c"]
