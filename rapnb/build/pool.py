@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from rapnb.build.kernel_zygote import ZygoteError
-from rapnb.build.messages import RESULT_NAME, WORKER_TMP_PREFIX, Task, one_line, write_task
+from rapnb.build.messages import (
+    RESULT_NAME,
+    WORKER_TMP_PREFIX,
+    Task,
+    TaskOutcome,
+    one_line,
+    read_outcome,
+    write_task,
+)
 from rapnb.build.procs import alive, child_pids, kill_processes
 from rapnb.build.worker_zygote import fork_worker, worker_arguments
 
@@ -41,12 +49,12 @@ class Process(Protocol):
 
 @dataclass(frozen=True)
 class Finished:
-    """A task its worker is done with: the task, its seconds, and why it has no result if it
-    has none (`WorkerProcess.failure`, said as the task was taken)."""
+    """A task its worker is done with: the task, its seconds, and the outcome the worker wrote
+    (a failed one saying `WorkerProcess.failure` if it wrote none that can be read)."""
 
     task: Task
     seconds: float
-    failure: str
+    outcome: TaskOutcome
 
 
 @dataclass
@@ -87,9 +95,13 @@ class WorkerProcess:
     def take(self) -> Finished:
         """Take the worker's current task once `done`, leaving the worker free for the next
         one while the render process installs this one's files."""
+        seconds = round(time.monotonic() - self.started, 2)
+        try:
+            outcome = read_outcome(self.result_path)
+        except (OSError, ValueError, TypeError):  # said now: its log goes on with the next task
+            outcome = TaskOutcome("failed", [], self.failure())
         assert self.task is not None
-        finished = Finished(self.task, round(time.monotonic() - self.started, 2),
-                            self.failure())
+        finished = Finished(self.task, seconds, outcome)
         self.task = None
         return finished
 

@@ -40,13 +40,11 @@ from rapnb.build.book import PreparedParts
 from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderReport, Result
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
-    RESULT_NAME,
     SHEETS_TABLES_NAME,
     NotebookTask,
     TablesTask,
     Task,
     TaskOutcome,
-    read_outcome,
 )
 from rapnb.build.pool import (
     Finished,
@@ -286,12 +284,8 @@ class _Renderer:
         first lists the old and the new files, then the files are moved into place and stale
         ones removed, then the manifest lists the new ones (so that whenever the render is
         killed, the manifest lists every file rapnb put into the output directory)."""
-        task, seconds = finished.task, finished.seconds
+        task, seconds, outcome = finished.task, finished.seconds, finished.outcome
         task_dir = Path(task.work)
-        try:
-            outcome = read_outcome(task_dir / RESULT_NAME)
-        except (OSError, ValueError, TypeError):
-            outcome = TaskOutcome("failed", [], finished.failure)
         result = Result(task.name, outcome.status, seconds, outcome.error, list(outcome.files),
                         outcome.failed_notebook, self.reasons.get(task.name, ""))
         staged = task_dir / "out"
