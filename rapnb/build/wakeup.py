@@ -2,14 +2,15 @@
 in the render's work folder (named by ``RAPNB_WAKEUP_FIFO`` in the worker's environment), which
 the render loop waits on between its checks, rather than noticing the result at its next
 poll, up to `rapnb.build.render.POLL_SECONDS` later. A FIFO reaches launched and forked
-workers alike, with no file descriptor to hand over; one that cannot be opened is no error
-(the render loop still polls)."""
+workers alike, with no file descriptor to hand over. A FIFO that cannot be made (a file
+system without them) or opened is no error: the render loop then only polls."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import select
+import time
 from pathlib import Path
 
 WAKEUP_ENV = "RAPNB_WAKEUP_FIFO"
@@ -17,16 +18,22 @@ WAKEUP_ENV = "RAPNB_WAKEUP_FIFO"
 
 class Wakeup:
     """The render process's end of the FIFO at `path` (made here; opened for reading and
-    writing, so that it never reads as closed when no worker has it open)."""
+    writing, so that it never reads as closed when no worker has it open). `fd` is None where
+    no FIFO could be made: nothing then wakes a wait."""
 
     def __init__(self, path: Path) -> None:
-        os.mkfifo(path, 0o600)
         self.path = path
-        self.fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+        self.fd: int | None = None
+        with contextlib.suppress(OSError):
+            os.mkfifo(path, 0o600)
+            self.fd = os.open(path, os.O_RDWR | os.O_NONBLOCK)
 
     def wait(self, seconds: float) -> bool:
         """Wait until a worker writes, or `seconds` have passed; whether one wrote. What was
         written is read, so that the next wait waits again."""
+        if self.fd is None:
+            time.sleep(seconds)
+            return False
         ready, _, _ = select.select([self.fd], [], [], seconds)
         if not ready:
             return False
@@ -37,7 +44,8 @@ class Wakeup:
 
     def close(self) -> None:
         """Close the FIFO and remove it."""
-        os.close(self.fd)
+        if self.fd is not None:
+            os.close(self.fd)
         self.path.unlink(missing_ok=True)
 
 

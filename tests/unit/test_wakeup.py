@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from rapnb.build.wakeup import Wakeup, wake
 
 
@@ -42,4 +44,19 @@ def test_waking_no_fifo_or_a_gone_one_is_no_error(tmp_path: Path) -> None:
     wakeup = Wakeup(tmp_path / "fifo")
     wakeup.close()
     wake(str(tmp_path / "fifo"))  # removed: nothing to wake
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_where_no_fifo_can_be_made_a_wait_still_lasts_its_timeout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: object, mode: int = 0o666) -> None:
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr("rapnb.build.wakeup.os.mkfifo", refuse)
+    wakeup = Wakeup(tmp_path / "fifo")
+    start = time.monotonic()
+    assert wakeup.wait(0.2) is False
+    assert time.monotonic() - start >= 0.19
+    wake(str(wakeup.path))  # nothing there: no error
+    wakeup.close()
     assert list(tmp_path.iterdir()) == []
