@@ -4,16 +4,18 @@ Measures, on this machine, in one run:
   (a) the floor: papermill executing a notebook that only imports the stack the notebooks use,
       in a fresh `python` each time; (a') the same notebook on a fresh kernel started by a warm
       worker (papermill loaded once), with rapnb's kernel tuning, the kernel a new `python`
-      that imports the stack; and (a'') the same with the kernel forked from a zygote that has
-      imported it (`rapnb.build.kernel_zygote`), as the renderer now starts its kernels;
+      that imports the stack; (a'2) the same in two such workers at once, as a render at
+      --jobs 2 pays it (measured just before and just after each --jobs 2 render); and (a'')
+      the same with the kernel forked from a zygote that has imported it
+      (`rapnb.build.kernel_zygote`), as the renderer now starts its kernels;
   (b) the full render of the 16 notebooks with all exports, at --jobs 1 and 2 (fresh output
       directory), then into the same directory at --jobs 2: a no-op re-render (whole process)
       and a re-render after one sheet's data changed (Peru's government response);
   (c) `python -c "import rapnb"`;
   (d) the peak memory of one kernel rendering a country sheet;
-and prints each figure (median of several runs), the ratio of (b) to 16 x (a) / jobs and to
-16 x (a') / jobs, and the ratio of the one-sheet re-render to that sheet's render plus the
-no-op's fixed cost.
+and prints each figure (median of several runs), the ratio of (b) to 16 x (a) / jobs, to
+16 x (a') / jobs and, at --jobs 2, to 16 x (a'2) / 2, and the ratio of the one-sheet re-render
+to that sheet's render plus the no-op's fixed cost.
 
 Floors and renders are interleaved, round by round, so that a slow spell of a shared machine
 weighs on both sides of the ratio alike (the --no-pdf render runs next to the --jobs 2 one,
@@ -102,15 +104,26 @@ def floor_seconds(notebook: Path, repeat: int) -> list[float]:
                     str(folder / "out.ipynb"), str(folder)]) for _ in range(repeat)]
 
 
-def warm_floor_seconds(notebook: Path, repeat: int, fork: bool = False) -> list[float]:
-    """Seconds per floor notebook on a fresh kernel started by one warm process
+def warm_floor_seconds(notebook: Path, repeat: int, fork: bool = False,
+                       at_once: int = 1) -> list[float]:
+    """Seconds per floor notebook on a fresh kernel started by a warm process
     (`rapnb.build.execute`): a new `python` that imports the stack (`fork` False), or a
-    kernel forked from a zygote that has imported it, as render workers get them."""
+    kernel forked from a zygote that has imported it, as render workers get them. With
+    `at_once` > 1, that many such processes run side by side (as the workers of a render at
+    --jobs `at_once` do), each `repeat` times; all their seconds are returned."""
     env = dict(os.environ, RAPNB_FORK_KERNELS="1" if fork else "0")
     env.pop("RAPNB_ZYGOTE_SOCKET", None)
-    out = subprocess.run([sys.executable, "-c", WARM_FLOOR_CODE, str(notebook), str(repeat)],
-                         check=True, capture_output=True, text=True, env=env).stdout
-    return [float(line) for line in out.split()]
+    procs = [subprocess.Popen([sys.executable, "-c", WARM_FLOOR_CODE, str(notebook),
+                               str(repeat)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env)
+             for _ in range(at_once)]
+    seconds: list[float] = []
+    for proc in procs:
+        out, err = proc.communicate()
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
+        seconds += [float(line) for line in out.split()]
+    return seconds
 
 
 def _render(out: str, jobs: int, *extra: str) -> float:
@@ -266,6 +279,29 @@ def pdf_only(rounds: int) -> dict[str, object]:
     return pdf_report(with_pdf, no_pdf, typeset, statistics.median(book_steps))
 
 
+NOOP_LIMIT_S = 1.5
+ONE_SHEET_LIMIT = 1.3
+FULL_RENDER_LIMIT = 1.3
+
+
+def issue_targets(noop: float, one_sheet: float, two_at_once: float,
+                  one_alone_by_round: list[float]) -> dict[str, bool]:
+    """Print whether the render meets its targets (the incremental-render issue): a no-op
+    under 1.5 s, one changed sheet under 1.3 x, the full render at --jobs 2 within 1.3 x the
+    floor as it pays it (two workers at once, median of the rounds' bracketed ratios); and how
+    many rounds are within 1.3 x the one-alone floor."""
+    met = {"noop": noop < NOOP_LIMIT_S, "one_sheet": one_sheet < ONE_SHEET_LIMIT,
+           "full_render": two_at_once <= FULL_RENDER_LIMIT}
+    within = sum(r <= FULL_RENDER_LIMIT for r in one_alone_by_round)
+    word = {True: "met", False: "NOT met"}
+    print(f"targets: no-op {noop:.2f} s < {NOOP_LIMIT_S} s {word[met['noop']]}; one sheet"
+          f" {one_sheet:.2f} x < {ONE_SHEET_LIMIT} x {word[met['one_sheet']]}; --jobs 2"
+          f" {two_at_once:.2f} x <= {FULL_RENDER_LIMIT} x the two-at-once floor"
+          f" {word[met['full_render']]} (against the one-alone floor, {within} of"
+          f" {len(one_alone_by_round)} rounds within {FULL_RENDER_LIMIT} x)")
+    return met
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3,
@@ -283,6 +319,8 @@ def main() -> int:
 
     floors: list[float] = []
     warm: list[float] = []
+    warm_two: list[float] = []
+    round_two_ratios: list[float] = []
     forked: list[float] = []
     renders: dict[int, list[float]] = {jobs: [] for jobs in JOBS}
     both: list[float] = []
@@ -299,22 +337,32 @@ def main() -> int:
             floors += floor_seconds(notebook, args.floors_per_round)
             warm += warm_floor_seconds(notebook, args.floors_per_round)
             forked += warm_floor_seconds(notebook, args.floors_per_round, fork=True)
-            for jobs in JOBS:
-                seconds, found = render_once(jobs, keep=kept if jobs == 2 else None)
-                renders[jobs].append(seconds)
-                tasks = found if jobs == 2 else tasks
-                last_steps = _steps(kept) if jobs == 2 else last_steps
+            renders[1].append(render_once(1)[0])
+            if number % 2 == 0:  # --no-pdf before the --jobs 2 render in even rounds
+                no_pdf.append(render_once(2, "--no-pdf")[0])
+            # The two-at-once floor just before and just after the render it is compared with.
+            round_two = warm_floor_seconds(notebook, args.floors_per_round, at_once=2)
+            seconds, tasks = render_once(2, keep=kept)
+            round_two += warm_floor_seconds(notebook, args.floors_per_round, at_once=2)
+            renders[2].append(seconds)
+            warm_two += round_two
+            last_steps = _steps(kept)
+            if number % 2:
+                no_pdf.append(render_once(2, "--no-pdf")[0])
             books.append(tasks.get("book", 0.0))
-            no_pdf.append(render_once(2, "--no-pdf")[0])
             both.append(render_once(2, "--lang", "en", "--lang", "es")[0])
             for key, value in rerenders().items():
                 again[key].append(value)
             round_warm = warm[-args.floors_per_round:]
             round_ratios.append(renders[2][-1] / (NOTEBOOKS * statistics.median(round_warm) / 2))
+            round_two_ratios.append(
+                renders[2][-1] / (NOTEBOOKS * statistics.median(round_two) / 2))
             print(f"round {number}: floor {floors[-1]:.2f} s, warm floor"
-                  f" {', '.join(f'{w:.2f}' for w in round_warm)} s, forked {forked[-1]:.2f} s,"
+                  f" {', '.join(f'{w:.2f}' for w in round_warm)} s, two at once"
+                  f" {', '.join(f'{w:.2f}' for w in round_two)} s, forked {forked[-1]:.2f} s,"
                   f" render --jobs 1 {renders[1][-1]:.1f} s, --jobs 2 {renders[2][-1]:.1f} s"
-                  f" (ratio to this round's warm floor {round_ratios[-1]:.2f};"
+                  f" (ratio to this round's warm floor {round_ratios[-1]:.2f}, to its two at"
+                  f" once {round_two_ratios[-1]:.2f};"
                   f" --no-pdf {no_pdf[-1]:.1f} s; en and es {both[-1]:.1f} s),"
                   f" no-op {again['noop'][-1]:.2f} s, one sheet {again['changed'][-1]:.1f} s",
                   flush=True)
@@ -325,10 +373,15 @@ def main() -> int:
           f" (median of {len(floors)})")
     print(f"(a') floor as the renderer pays it (fresh kernel, warm worker): {warm_floor:.2f} s"
           f" (median of {len(warm)})")
+    warm_two_floor = statistics.median(warm_two)
+    print(f"(a'2) the same, two workers at once (as --jobs 2 pays it), around each --jobs 2"
+          f" render: {warm_two_floor:.2f} s (median of {len(warm_two)};"
+          f" {100 * (warm_two_floor / warm_floor - 1):+.1f}% against one alone)")
     forked_floor = statistics.median(forked)
     print(f"(a'') the same, the kernel forked from a zygote with the stack imported:"
           f" {forked_floor:.2f} s (median of {len(forked)})")
     results: dict[str, object] = {"floor_s": floor, "warm_floor_s": warm_floor,
+                                  "warm_floor_two_at_once_s": warm_two_floor,
                                   "forked_floor_s": forked_floor}
     for jobs in JOBS:
         render = statistics.median(renders[jobs])
@@ -345,7 +398,14 @@ def main() -> int:
         results[f"forked_ratio_jobs{jobs}"] = forked_ratio
     print(f"    --jobs 2 against each round's own warm floor: "
           f"{', '.join(f'{r:.2f}' for r in round_ratios)}")
+    two_at_once_ratio = statistics.median(renders[2]) / (NOTEBOOKS * warm_two_floor / 2)
+    print(f"    --jobs 2 against {NOTEBOOKS} x the two-at-once floor / 2:"
+          f" {two_at_once_ratio:.2f}; each round against the floor measured around its"
+          f" render: {', '.join(f'{r:.2f}' for r in round_two_ratios)}"
+          f" (median {statistics.median(round_two_ratios):.2f})")
     results["warm_ratio_jobs2_by_round"] = round_ratios
+    results["two_at_once_ratio_jobs2"] = two_at_once_ratio
+    results["two_at_once_ratio_jobs2_by_round"] = round_two_ratios
     noop, changed = statistics.median(again["noop"]), statistics.median(again["changed"])
     sheet = statistics.median(again["sheet"])
     one_sheet_ratio = changed / (sheet + noop)
@@ -382,6 +442,9 @@ def main() -> int:
                    last_render_task_s=tasks,
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"
                    f" Python {platform.python_version()}")
+    targets = issue_targets(noop, one_sheet_ratio, statistics.median(round_two_ratios),
+                            round_ratios)
+    results["targets"] = targets
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
