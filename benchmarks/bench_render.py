@@ -117,9 +117,9 @@ def warm_floor_seconds(notebook: Path, repeat: int, fork: bool = False,
                                str(repeat)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env=env)
              for _ in range(at_once)]
+    outputs = [proc.communicate() for proc in procs]  # all of them ended before any raises
     seconds: list[float] = []
-    for proc in procs:
-        out, err = proc.communicate()
+    for proc, (out, err) in zip(procs, outputs, strict=True):
         if proc.returncode:
             raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
         seconds += [float(line) for line in out.split()]
