@@ -25,11 +25,12 @@ import asyncio
 import functools
 import os
 import signal
-import subprocess
 import tempfile
 import time
 import uuid
 from typing import Any
+
+from rapnb.build.procs import wait_polling
 
 KILL_POLL_SECONDS = 0.01
 FLUSH_SECONDS = 0.02
@@ -68,13 +69,7 @@ class ForkedKernelProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the kernel's exit; return its status."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0.0)
-            time.sleep(KILL_POLL_SECONDS)
-        assert self.returncode is not None
-        return self.returncode
+        return wait_polling(self.poll, timeout, KILL_POLL_SECONDS, f"kernel {self.pid}")
 
     def send_signal(self, signum: int) -> None:
         """Signal the kernel (unless it has ended)."""

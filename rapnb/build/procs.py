@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -35,6 +36,19 @@ def alive(pid: int) -> bool:
             return False
         return True
     return state not in {"Z", "X"}
+
+
+def wait_polling(poll: Callable[[], int | None], timeout: float | None, interval: float,
+                 what: str) -> int:
+    """`Popen.wait` for a process whose exit status `poll` gives (None while it runs): the
+    status, polled every `interval` seconds; subprocess.TimeoutExpired (naming `what`) once
+    `timeout` seconds have passed without one."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while (code := poll()) is None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(what, timeout or 0.0)
+        time.sleep(interval)
+    return code
 
 
 def kill_processes(pids: Sequence[int], grace: float = 3.0) -> None:

@@ -22,10 +22,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -33,7 +31,7 @@ from typing import IO, Any
 from rapnb.build import kernel_zygote
 from rapnb.build.kernel_zygote import Fork, Forks, ZygoteClient, ZygoteError, ZygoteProcess
 from rapnb.build.messages import WORKER_TMP_PREFIX
-from rapnb.build.procs import alive, exit_now, set_process_name
+from rapnb.build.procs import alive, exit_now, set_process_name, wait_polling
 
 FORK_WORKERS_ENV = "RAPNB_FORK_WORKERS"
 WORKER_MODULE = "rapnb.build.worker"
@@ -95,12 +93,7 @@ class ForkedProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the worker to end (subprocess.TimeoutExpired after `timeout` seconds)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while (code := self.poll()) is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0.0)
-            time.sleep(POLL_SECONDS)
-        return code
+        return wait_polling(self.poll, timeout, POLL_SECONDS, str(self.pid))
 
     def send_signal(self, sig: int) -> None:
         """Send `sig` to the worker, unless it has ended (as `Popen.send_signal`)."""
