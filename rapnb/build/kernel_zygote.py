@@ -350,8 +350,10 @@ def _warm_caches() -> None:
 
 def _warm_libraries(languages: Sequence[str]) -> None:
     """Fill the caches that libraries fill on first use in every kernel (none of rapnb's
-    data): CLDR's locale data for numbers, percentages and territory names, and Altair's
-    schema lookups with the narwhals modules a first chart imports (about 40 ms a kernel)."""
+    data): CLDR's locale data for numbers, percentages and territory names, Altair's schema
+    lookups with the narwhals modules a first chart imports (about 40 ms a kernel), and the
+    plugins narwhals looks up (in every installed package's entry points, 10 ms) the first
+    time a layered chart's data is not a data frame, as the maps' and charts' is not."""
     import pandas as pd
 
     from rapnb.present import i18n
@@ -364,6 +366,9 @@ def _warm_libraries(languages: Sequence[str]) -> None:
     frame = pd.DataFrame({"office": ["Lima", "Quito"], "usd": [1.5, 2.0]})
     spec_without_validation(alt.Chart(frame, title="Warm-up").mark_bar().encode(
         x=alt.X("office:N", title="Office"), y="usd:Q", color="office:N"))
+    bars = alt.Chart(alt.Data(values=[{"office": "Lima", "usd": 1.5}])).mark_bar().encode(
+        x="office:N", y="usd:Q")
+    spec_without_validation(bars + bars.mark_text().encode(text="usd:Q"))
     frame.to_string(), frame.to_dict("records")
 
 

@@ -152,6 +152,26 @@ def test_a_forked_kernel_skips_empty_flushes_and_keeps_its_outputs_in_order(
         ("stream", "stderr", "c\n", None), ("execute_result", None, "", "42")]
 
 
+def test_a_forked_kernels_first_layered_chart_looks_up_no_plugins(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry points narwhals reads the first time a layered chart's data is not a data
+    frame (as the maps' and charts' is not) are read by the zygote already."""
+    monkeypatch.setenv(FORK_ENV, "1")
+    probe = _notebook(tmp_path,
+                      "import importlib.metadata as metadata\n"
+                      "looked_up, entry_points = [], metadata.entry_points\n"
+                      "metadata.entry_points = lambda **k: (looked_up.append(k),"
+                      " entry_points(**k))[1]",
+                      "import altair as alt\n"
+                      "from rapnb.present.altair_private import spec_without_validation\n"
+                      "bars = alt.Chart(alt.Data(values=[{'a': 'Peru', 'b': 1}])).mark_bar()"
+                      ".encode(x='a:N', y='b:Q')\n"
+                      "spec = spec_without_validation(bars + bars.mark_text().encode(text='b:Q'))\n"
+                      "metadata.entry_points = entry_points\n"
+                      "print(len(spec['layer']), looked_up)")
+    assert _printed(execute_notebook(probe, {}, tmp_path)) == ["2 []"]
+
+
 def test_forked_kernels_are_new_processes_of_the_zygote(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FORK_ENV, "1")
