@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,9 +36,6 @@ def stream(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[Any], An
         yield out, handed, sub
     finally:
         out.close()
-        stopped = threading.Event()  # its pending tasks ended first: no warning when it goes
-        schedule(lambda: ([task.cancel() for task in asyncio.all_tasks()], stopped.set()))
-        stopped.wait(5)
         thread.stop()
         thread.close()
         sub.close(linger=0)
