@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from rapnb.build import ipykernel_private
 from rapnb.build.messages import WORKER_TMP_PREFIX
 from rapnb.build.procs import set_parent_death_signal, set_process_name
 from rapnb.datasets.reads import READS_LOG_ENV
@@ -308,9 +307,7 @@ def drop_working_directory_from_path() -> None:
 
 def preload_kernel_stack() -> None:
     """Import the kernel and the notebooks' stack, as a render kernel would, with the path a
-    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own);
-    and make the kernel's output streams skip the flushes that have nothing to send
-    (`rapnb.build.ipykernel_private`)."""
+    kernel has (``ipykernel_launcher`` drops the working directory; the kernel adds its own)."""
     from rapnb.present.display import skip_slow_optional_imports
 
     drop_working_directory_from_path()
@@ -322,8 +319,6 @@ def preload_kernel_stack() -> None:
                 __import__(name)
     finally:
         del builtins.get_ipython  # type: ignore[attr-defined]
-    with contextlib.suppress(ImportError):  # no ipykernel: left for the kernel to fail on
-        ipykernel_private.skip_empty_flushes()
     _warm_caches()
 
 

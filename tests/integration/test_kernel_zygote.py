@@ -116,42 +116,6 @@ def test_a_forked_kernels_first_chart_and_numbers_import_nothing_new(
     assert printed == ["[[{'office': 'Lima', 'usd': 3.5}]] 1.234,5 41,5\xa0%", "[]"]
 
 
-STREAMS_PROBE = (
-    "import sys\n"
-    "from IPython.display import display\n"
-    "thread, handed = sys.stdout.pub_thread, []\n"
-    "schedule = thread.schedule\n"
-    "thread.schedule = lambda f: (handed.append(f), schedule(f))[1]\n"
-    "sys.stdout.flush(); sys.stderr.flush()\n"
-    "empty = len(handed)\n"
-    "thread.schedule = schedule\n"
-    "print('empty flushes handed over', empty)",
-    "print('a'); display('b'); print('c', file=sys.stderr); 42",
-)
-"""A cell that counts what two flushes with nothing to send hand to the IOPub thread, and one
-whose outputs interleave text and a display."""
-
-
-def test_a_forked_kernel_skips_empty_flushes_and_keeps_its_outputs_in_order(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A forked kernel's streams skip a flush with nothing to send (`ipykernel_private`); a
-    launched kernel, as ipykernel has it, makes the round trip; the outputs of both are the
-    same and in the order they were made."""
-    probe = _notebook(tmp_path, *STREAMS_PROBE)
-    outputs = {}
-    for fork in ("1", "0"):
-        monkeypatch.setenv(FORK_ENV, fork)
-        nb = execute_notebook(probe, {}, tmp_path)
-        outputs[fork] = [[(o.get("output_type"), o.get("name"), "".join(o.get("text", "")),
-                           (o.get("data") or {}).get("text/plain")) for o in cell.outputs]
-                         for cell in nb.cells]
-    assert outputs["1"][0] == [("stream", "stdout", "empty flushes handed over 0\n", None)]
-    assert outputs["0"][0] == [("stream", "stdout", "empty flushes handed over 4\n", None)]
-    assert outputs["1"][1] == outputs["0"][1] == [
-        ("stream", "stdout", "a\n", None), ("display_data", None, "", "'b'"),
-        ("stream", "stderr", "c\n", None), ("execute_result", None, "", "42")]
-
-
 def test_a_forked_kernels_first_layered_chart_looks_up_no_plugins(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The entry points narwhals reads the first time a layered chart's data is not a data

@@ -1,8 +1,7 @@
-"""The private details of papermill, jupyter_client, nbconvert, ipykernel and Altair that rapnb
-relies on are listed, each with the signature it had, in one module per library; an upgrade that
-changes one fails here with a message naming it (and, for the copied `wait_for_ready`, the
-repeated steps of nbconvert's HTML export and the wrapped flush of ipykernel's output streams,
-their upstream source)."""
+"""The private details of papermill, jupyter_client, nbconvert and Altair that rapnb relies on
+are listed, each with the signature it had, in one module per library; an upgrade that changes
+one fails here with a message naming it (and, for the copied `wait_for_ready` and the repeated
+steps of nbconvert's HTML export, their upstream source)."""
 
 from __future__ import annotations
 
@@ -13,16 +12,10 @@ from typing import Any
 
 import pytest
 
-from rapnb.build import (
-    ipykernel_private,
-    jupyter_client_private,
-    nbconvert_private,
-    papermill_private,
-)
+from rapnb.build import jupyter_client_private, nbconvert_private, papermill_private
 from rapnb.present import altair_private
 
-MODULES = [papermill_private, jupyter_client_private, nbconvert_private, ipykernel_private,
-           altair_private]
+MODULES = [papermill_private, jupyter_client_private, nbconvert_private, altair_private]
 
 
 def _resolve(dotted: str) -> Any:
@@ -64,10 +57,6 @@ COPIED = [
      nbconvert_private.UPSTREAM_FROM_NOTEBOOK_NODE_SHA256,
      "ReportHTMLExporter.from_notebook_node in rapnb/build/nbconvert_private.py",
      "UPSTREAM_FROM_NOTEBOOK_NODE_SHA256"),
-    (ipykernel_private.UPSTREAM_FLUSH, ipykernel_private.UPSTREAM_FLUSH_SHA256,
-     "skip_empty_flushes in rapnb/build/ipykernel_private.py", "UPSTREAM_FLUSH_SHA256"),
-    (ipykernel_private.UPSTREAM_ROTATE_BUFFERS, ipykernel_private.UPSTREAM_ROTATE_BUFFERS_SHA256,
-     "has_text_to_send in rapnb/build/ipykernel_private.py", "UPSTREAM_ROTATE_BUFFERS_SHA256"),
 ]
 """Upstream code rapnb repeats: its name, the sha256 of its source, the copy, the pin's name."""
 
