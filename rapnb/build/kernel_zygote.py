@@ -348,7 +348,7 @@ def _warm_libraries(languages: Sequence[str]) -> None:
     data): CLDR's locale data for numbers, percentages and territory names, Altair's schema
     lookups with the narwhals modules a first chart imports (about 40 ms a kernel), and the
     plugins narwhals looks up (in every installed package's entry points, 10 ms) the first
-    time a layered chart's data is not a data frame, as the maps' and charts' is not."""
+    time a chart's data is not a data frame, as the maps' and charts' is not."""
     import pandas as pd
 
     from rapnb.present import i18n
