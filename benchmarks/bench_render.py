@@ -284,21 +284,24 @@ ONE_SHEET_LIMIT = 1.3
 FULL_RENDER_LIMIT = 1.3
 
 
-def issue_targets(noop: float, one_sheet: float, two_at_once: float,
+def issue_targets(noop: float, one_sheet: float, two_at_once: float, one_alone: float,
                   one_alone_by_round: list[float]) -> dict[str, bool]:
     """Print whether the render meets its targets (the incremental-render issue): a no-op
     under 1.5 s, one changed sheet under 1.3 x, the full render at --jobs 2 within 1.3 x the
-    floor as it pays it (two workers at once, median of the rounds' bracketed ratios); and how
-    many rounds are within 1.3 x the one-alone floor."""
+    floor as it pays it (two workers at once, median of the rounds' bracketed ratios); and,
+    the stricter reading, within 1.3 x the one-alone floor (the median render against
+    16 x the median a' / 2), with how many rounds are."""
     met = {"noop": noop < NOOP_LIMIT_S, "one_sheet": one_sheet < ONE_SHEET_LIMIT,
-           "full_render": two_at_once <= FULL_RENDER_LIMIT}
+           "full_render": two_at_once <= FULL_RENDER_LIMIT,
+           "full_render_one_alone": one_alone <= FULL_RENDER_LIMIT}
     within = sum(r <= FULL_RENDER_LIMIT for r in one_alone_by_round)
     word = {True: "met", False: "NOT met"}
     print(f"targets: no-op {noop:.2f} s < {NOOP_LIMIT_S} s {word[met['noop']]}; one sheet"
           f" {one_sheet:.2f} x < {ONE_SHEET_LIMIT} x {word[met['one_sheet']]}; --jobs 2"
           f" {two_at_once:.2f} x <= {FULL_RENDER_LIMIT} x the two-at-once floor"
-          f" {word[met['full_render']]} (against the one-alone floor, {within} of"
-          f" {len(one_alone_by_round)} rounds within {FULL_RENDER_LIMIT} x)")
+          f" {word[met['full_render']]}; against the one-alone floor {one_alone:.2f} x"
+          f" {word[met['full_render_one_alone']]} ({within} of {len(one_alone_by_round)}"
+          f" rounds within {FULL_RENDER_LIMIT} x)")
     return met
 
 
@@ -383,10 +386,11 @@ def main() -> int:
     results: dict[str, object] = {"floor_s": floor, "warm_floor_s": warm_floor,
                                   "warm_floor_two_at_once_s": warm_two_floor,
                                   "forked_floor_s": forked_floor}
+    warm_ratios: dict[int, float] = {}
     for jobs in JOBS:
         render = statistics.median(renders[jobs])
         ratio = render / (NOTEBOOKS * floor / jobs)
-        warm_ratio = render / (NOTEBOOKS * warm_floor / jobs)
+        warm_ratio = warm_ratios[jobs] = render / (NOTEBOOKS * warm_floor / jobs)
         forked_ratio = render / (NOTEBOOKS * forked_floor / jobs)
         print(f"(b) full render of {NOTEBOOKS} notebooks, --jobs {jobs}: {render:.1f} s"
               f" (median of {len(renders[jobs])}); ratio to {NOTEBOOKS} x floor / {jobs}"
@@ -443,7 +447,7 @@ def main() -> int:
                    machine=f"{platform.machine()}, {os.cpu_count()} cores,"
                    f" Python {platform.python_version()}")
     targets = issue_targets(noop, one_sheet_ratio, statistics.median(round_two_ratios),
-                            round_ratios)
+                            warm_ratios[2], round_ratios)
     results["targets"] = targets
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
