@@ -10,6 +10,8 @@ Compared with a plain ``papermill.execute_notebook`` call, :func:`execute_notebo
   about 0.5 s of kernel CPU) and notices its end within 10 ms rather than 100 ms;
 - once the kernel has answered, waits 20 ms rather than 200 ms of IOPub silence before the
   first cell (jupyter_client's flush of start-up messages; nbclient ignores stray messages);
+- checks each output the kernel sends with the notebook schema compiled by fastjsonschema
+  (`rapnb.build.nbformat_private`) rather than jsonschema, about 0.5 ms less an output;
 - starts the kernel without IPython's history database, which kernels running side by side
   would otherwise write to and lock in turn;
 - connects to the kernel over Unix sockets in the temporary directory rather than TCP ports:
@@ -23,8 +25,9 @@ Compared with a plain ``papermill.execute_notebook`` call, :func:`execute_notebo
   then off the worker's path. Such a kernel is as fresh as any: nothing has run in it.
 
 Parameters, error cells and metadata are papermill's own (its functions, called in its order).
-The private details of papermill and jupyter_client this relies on are kept in
-`rapnb.build.papermill_private` and `rapnb.build.jupyter_client_private`.
+The private details of papermill, jupyter_client and nbformat this relies on are kept in
+`rapnb.build.papermill_private`, `rapnb.build.jupyter_client_private` and
+`rapnb.build.nbformat_private`.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapnb.build import kernel_zygote, papermill_private
+from rapnb.build import kernel_zygote, nbformat_private, papermill_private
 from rapnb.build.jupyter_client_private import adopting_manager_class, quick_kernel_manager_class
 from rapnb.datasets.reads import READS_LOG_ENV
 
@@ -76,10 +79,13 @@ def import_stack() -> None:
     it, nbclient and jupyter_client's kernel manager and client. A worker does so before its
     warm-up thread imports nbconvert, which imports part of the same modules: two threads
     importing one cycle of modules at once can find one half-initialised (an ImportError of
-    `jupyter_client.manager` that failed a notebook)."""
+    `jupyter_client.manager` that failed a notebook). It also compiles the schema checks of
+    the outputs (`rapnb.build.nbformat_private`)."""
     import papermill.engines  # noqa: F401
     from jupyter_client.asynchronous import AsyncKernelClient  # noqa: F401
     from jupyter_client.manager import AsyncKernelManager  # noqa: F401
+
+    nbformat_private.use_compiled_checks()
 
 
 def source_cell_ids(notebook: str | os.PathLike[str]) -> frozenset[str]:

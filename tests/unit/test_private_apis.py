@@ -1,7 +1,7 @@
-"""The private details of papermill, jupyter_client, nbconvert and Altair that rapnb relies on
-are listed, each with the signature it had, in one module per library; an upgrade that changes
-one fails here with a message naming it (and, for the copied `wait_for_ready` and the repeated
-steps of nbconvert's HTML export, their upstream source)."""
+"""The private details of papermill, jupyter_client, nbconvert, nbformat and Altair that rapnb
+relies on are listed, each with the signature it had, in one module per library; an upgrade
+that changes one fails here with a message naming it (and, for the copied `wait_for_ready` and
+the repeated steps of nbconvert's HTML export, their upstream source)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from typing import Any
 
 import pytest
 
-from rapnb.build import jupyter_client_private, nbconvert_private, papermill_private
+from rapnb.build import (
+    jupyter_client_private,
+    nbconvert_private,
+    nbformat_private,
+    papermill_private,
+)
 from rapnb.present import altair_private
 
-MODULES = [papermill_private, jupyter_client_private, nbconvert_private, altair_private]
+MODULES = [papermill_private, jupyter_client_private, nbconvert_private, nbformat_private,
+           altair_private]
 
 
 def _resolve(dotted: str) -> Any:
