@@ -27,7 +27,7 @@ from rapnb.build.messages import (
     write_task,
 )
 from rapnb.build.procs import alive, child_pids, kill_processes
-from rapnb.build.worker_zygote import fork_worker, worker_arguments
+from rapnb.build.worker_zygote import ForkedProcess, fork_worker, worker_arguments
 
 GRACE_SECONDS = 20.0
 """How long interrupted workers get to shut their kernels down before they are killed."""
@@ -116,6 +116,8 @@ class WorkerProcess:
         code = self.proc.poll()
         how = ("no result" if code is None else f"signal {-code}" if code < 0
                else f"status {code}")
+        if isinstance(self.proc, ForkedProcess) and self.proc.status_lost:
+            how = "an unknown status after its zygote died"
         try:
             lines = [ln for ln in self.log.read_text(errors="replace").splitlines()
                      if ln.strip()]

@@ -77,16 +77,20 @@ class ForkedProcess:
         self.pid, self.client = pid, client
         self.stdin: IO[bytes] | None = stdin
         self.returncode: int | None = None
+        self.status_lost = False
+        """Whether the worker ended after its zygote, which took its real status along."""
 
     def poll(self) -> int | None:
         """The exit status once the worker has ended (-N for signal N), else None. With its
         zygote gone, a worker still running is still running (it has been sent SIGTERM), and
-        one that has ended counts as killed (-9): its status went with the zygote."""
+        one that has ended counts as killed (-9, and `status_lost`): its status went with the
+        zygote."""
         if self.returncode is None:
             code = self.client.poll(self.pid)
-            if code is not None and self.pid not in self.client.exits and alive(self.pid):
+            lost = code is not None and self.pid not in self.client.exits
+            if lost and alive(self.pid):
                 code = None
-            self.returncode = code
+            self.returncode, self.status_lost = code, lost and code is not None
             if code is not None:
                 self.client.close()
         return self.returncode

@@ -136,7 +136,8 @@ def test_a_forked_worker_reports_its_exit_status_through_the_zygote(tmp_path: Pa
         second = pool.start_worker(tmp_path / "w2", dict(os.environ), zygote.path)
         second.proc.kill()
         assert second.proc.wait(timeout=60) == -9
-        assert "signal 9" in second.failure()
+        assert "worker exited with signal 9" in second.failure()  # its zygote saw it
+        assert not second.proc.status_lost
     finally:
         zygote.close()
 
@@ -158,6 +159,8 @@ def test_a_forked_worker_outlives_a_dead_zygote_until_it_has_cleaned_up(tmp_path
     status = worker.proc.wait(timeout=60)
     assert not alive(worker.proc.pid)
     assert status == -9  # its status went with the zygote
+    assert worker.proc.status_lost
+    assert "worker exited with an unknown status after its zygote died" in worker.failure()
     assert not worker.tmp.exists()  # the worker removed its TMPDIR on the way out
     zygote.close()
 
