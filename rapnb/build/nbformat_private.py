@@ -54,6 +54,7 @@ def use_compiled_checks() -> None:
         return
     original = nbbase.validate
 
+    @functools.wraps(original)  # its signature stays nbformat's (the guard checks that)
     def validate(node: Any, ref: str | None = None) -> None:
         if ref is not None:
             try:
@@ -64,7 +65,6 @@ def use_compiled_checks() -> None:
         original(node, ref=ref)
 
     validate.compiled_first = True  # type: ignore[attr-defined]
-    validate.__doc__ = original.__doc__
     for ref in OUTPUT_TYPES:
         compiled_check(ref)
     nbbase.validate = validate

@@ -4,6 +4,7 @@ as nbformat's own check (jsonschema), and nbformat's error for an output it reje
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ def test_output_from_msg_checks_compiled_first_and_raises_nbformats_error(
     nbformat_private.use_compiled_checks()
     assert nbbase.validate.compiled_first  # type: ignore[attr-defined]
     installed = nbbase.validate
+    assert str(inspect.signature(installed)) == "(node, ref=None)"  # nbformat's, for the guard
     nbformat_private.use_compiled_checks()
     assert nbbase.validate is installed  # idempotent: not wrapped twice
     good = {"header": {"msg_type": "display_data"},
