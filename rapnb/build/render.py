@@ -54,6 +54,7 @@ from rapnb.build.pool import (
     sweep_stale_tmpdirs,
     terminate,
 )
+from rapnb.build.schedule import dearest_first
 from rapnb.build.wakeup import WAKEUP_ENV, Wakeup
 from rapnb.build.worker import FAILED_DIR, NICENESS_ENV
 from rapnb.build.worker_zygote import ForkedProcess
@@ -455,7 +456,8 @@ def render(
                 with _signals_to(flag):
                     # The tables are written beside the notebooks, the books once these
                     # are in (`make_books`, called by `_run`).
-                    tasks = [renderer.task(j) for j in pending]
+                    # The dearest notebooks first (`rapnb.build.schedule`).
+                    tasks = [renderer.task(j) for j in dearest_first(pending, renderer.resolved)]
                     warming = _warm_up_final_steps(renderer, pdf, flag)
                     books: list[Result] = []
                     failures: list[Exception] = []

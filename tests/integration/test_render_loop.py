@@ -53,3 +53,24 @@ def test_workers_wake_the_render_loop_when_a_result_is_there(
     assert report.exit_code == 0, report.results
     assert time.monotonic() - start < 45
     assert sorted(r.name for r in report.results if r.rendered) == ["a", "b", "c"]
+
+
+def test_the_dearest_notebooks_go_to_the_workers_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An overview (no sheet) first, then the sheets covering most countries (the regional
+    sheet 17, the Caribbean 4): the summary keeps the order asked for."""
+    assigned: list[str] = []
+    assign = pool.WorkerProcess.assign
+
+    def recording_assign(self: pool.WorkerProcess, task: object) -> None:
+        assigned.append(task.name)  # type: ignore[attr-defined]
+        assign(self, task)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool.WorkerProcess, "assign", recording_assign)
+    jobs = [*_stubs("argentina", "caribbean", "regional"),
+            Job("overview", LINEAGE, {}, "overview")]
+    report = render(jobs, tmp_path / "out", workers=1, tables=False, progress=False)
+    assert report.exit_code == 0, report.results
+    assert assigned == ["overview", "regional", "caribbean", "argentina"]
+    assert [r.name for r in report.results] == ["argentina", "caribbean", "regional",
+                                               "overview"]
