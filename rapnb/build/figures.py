@@ -72,17 +72,24 @@ def iter_figures(nb: Any) -> list[Figure]:
     return figures
 
 
-def figure_files(nb: Any) -> dict[str, bytes]:
-    """`{"figures/<id>.svg": ..., "figures/<id>.png": ...}` for every chart of `nb`.
+def png_from_svg(svg: str) -> bytes:
+    """The PNG of a chart's SVG drawing, at PNG_SCALE (no second Vega run: both files show
+    the same drawing)."""
+    return bytes(vl_convert().svg_to_png(svg, scale=PNG_SCALE))
 
-    The PNG is rasterised from the notebook's SVG (no second Vega run), so both files show
-    the same drawing.
-    """
-    vlc = vl_convert()
+
+def png_name(svg_rel: str) -> str:
+    """The PNG's path beside the SVG `svg_rel` (`figures/<id>.svg` -> `figures/<id>.png`)."""
+    return svg_rel.removesuffix(".svg") + ".png"
+
+
+def figure_files(nb: Any, png: bool = True) -> dict[str, bytes]:
+    """`{"figures/<id>.svg": ..., "figures/<id>.png": ...}` for every chart of `nb`; only the
+    SVGs if not `png` (each PNG is then drawn from its SVG later, :func:`png_from_svg`)."""
     files: dict[str, bytes] = {}
     for figure in iter_figures(nb):
-        files[f"figures/{figure.figure_id}.svg"] = figure.svg.encode("utf-8")
-        files[f"figures/{figure.figure_id}.png"] = bytes(
-            vlc.svg_to_png(figure.svg, scale=PNG_SCALE)
-        )
+        svg_rel = f"figures/{figure.figure_id}.svg"
+        files[svg_rel] = figure.svg.encode("utf-8")
+        if png:
+            files[png_name(svg_rel)] = png_from_svg(figure.svg)
     return files

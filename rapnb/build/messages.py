@@ -40,7 +40,22 @@ class NotebookTask:
     more: bool = False
     """Other notebooks were still waiting when this one was handed out: the worker starts
     a kernel for its next one while it exports this one (`rapnb.build.execute`)."""
+    pngs_later: bool = False
+    """Stage the figures' SVGs only, and list the PNGs still to draw from them in the
+    outcome (`TaskOutcome.pngs`): a FiguresTask draws them."""
     kind: Literal["notebook"] = "notebook"
+
+
+@dataclass(frozen=True)
+class FiguresTask:
+    """Draw the PNGs `pngs` (paths relative to the staging folder `staged`) of a notebook
+    task, each from the SVG of the same name there, into `staged`."""
+
+    name: str
+    work: str
+    staged: str
+    pngs: list[str]
+    kind: Literal["figures"] = "figures"
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class TablesTask:
     kind: Literal["tables"] = "tables"
 
 
-Task = NotebookTask | TablesTask
+Task = NotebookTask | TablesTask | FiguresTask
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,8 @@ class TaskOutcome:
     """What the kernel read from the data directory (`rapnb.datasets.reads`)."""
     execution: dict[str, Any] = field(default_factory=dict)
     """How long the notebook and each cell ran: kept in the manifest, not in the notebook."""
+    pngs: list[str] = field(default_factory=list)
+    """A notebook task's PNGs still to draw (`NotebookTask.pngs_later`), not yet in `files`."""
 
     @property
     def ok(self) -> bool:
@@ -91,6 +108,8 @@ def read_task(spec: Path) -> Task:
         return NotebookTask(**fields)
     if kind == "tables":
         return TablesTask(**fields)
+    if kind == "figures":
+        return FiguresTask(**fields)
     raise ValueError(f"{spec}: unknown task kind {kind!r}")
 
 

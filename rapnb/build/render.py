@@ -29,7 +29,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from rapnb.build.jobs import BOOK, OVERVIEW, TABLE_OUTPUTS, TABLES, Job, RenderR
 from rapnb.build.lock import render_lock
 from rapnb.build.messages import (
     SHEETS_TABLES_NAME,
+    FiguresTask,
     NotebookTask,
     TablesTask,
     Task,
@@ -265,7 +266,7 @@ class _Renderer:
             parameters=job.parameters,
             source_label=f"{job.notebook.parent.name}/{job.notebook.name}",
             work=str(self.work / job.name.replace("/", "-")), data_dir=data_dir,
-            stem=job.file_stem, languages=self.languages, pdf=self.pdf,
+            stem=job.file_stem, languages=self.languages, pdf=self.pdf, pngs_later=True,
         )
 
     def skip(self, job: Job | None, reason: str) -> Result:
@@ -642,10 +643,60 @@ class _Lane:
     zygote: str | None = None
 
 
+@dataclass
+class _Figures:
+    """The PNGs still to draw. A notebook's worker stages its SVGs and leaves the PNGs
+    (`NotebookTask.pngs_later`, 2 s of CPU in a render): they are drawn by a FiguresTask,
+    which goes to the low-priority worker while the notebook workers have notebooks to run
+    (so it draws on the CPU they leave: while a kernel starts, while a worker waits for its
+    kernel) and to any idle worker once they have none. The notebook waits here, not
+    installed, until its PNGs are in its staging folder."""
+
+    work: Path
+    pending: deque[FiguresTask] = field(default_factory=deque)
+    waiting: dict[str, Finished] = field(default_factory=dict)
+
+    @property
+    def busy(self) -> bool:
+        """Whether PNGs are still to draw (queued, or being drawn)."""
+        return bool(self.pending or self.waiting)
+
+    def sort(self, finished: list[Finished]) -> list[Finished]:
+        """The tasks of `finished` to install now: a notebook with PNGs to draw is held back
+        (and its FiguresTask queued); a FiguresTask gives back its notebook, with the PNGs,
+        or failed if they could not be drawn."""
+        ready = []
+        for item in finished:
+            task, outcome = item.task, item.outcome
+            if isinstance(task, NotebookTask) and outcome.ok and outcome.pngs:
+                name = f"{task.name} figures"
+                self.pending.append(FiguresTask(
+                    name, str(self.work / f"_figures-{Path(task.work).name}"),
+                    str(Path(task.work) / "out"), list(outcome.pngs)))
+                self.waiting[name] = item
+            elif isinstance(task, FiguresTask):
+                ready.append(self._release(item))
+            else:
+                ready.append(item)
+        return ready
+
+    def _release(self, drawn: Finished) -> Finished:
+        notebook = self.waiting.pop(drawn.task.name)
+        outcome, seconds = notebook.outcome, round(notebook.seconds + drawn.seconds, 2)
+        if not drawn.outcome.ok:
+            return Finished(notebook.task, seconds, TaskOutcome(
+                "failed", [], f"drawing its PNGs: {drawn.outcome.error}"))
+        steps = {**outcome.execution.get("steps", {}), "png": drawn.seconds}
+        return Finished(notebook.task, seconds, replace(
+            outcome, files=sorted([*outcome.files, *outcome.pngs]), pngs=[],
+            execution={**outcome.execution, "steps": steps}))
+
+
 def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool,
          notebooks_done: Callable[[list[Result]], None] | None = None) -> list[Result]:
     """Run `tasks`: the notebooks on `renderer.workers` workers, the tables beside them on one
-    low-priority worker (BACKGROUND_NICENESS); return their results. Once every notebook is in,
+    low-priority worker (BACKGROUND_NICENESS), the notebooks' PNGs (`_Figures`) on that one
+    while the notebooks run, then on any; return their results. Once every notebook is in,
     `notebooks_done` is called (once, not when the render is stopped) with the results so far,
     while the tables, if not done yet, are written."""
     assert renderer.work is not None
@@ -659,20 +710,24 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     # The notebook workers first: they are forked once the worker zygote has imported their
     # stack, the tables' worker once the kernel zygote has imported the kernels' (later).
     lanes, results = (notebooks, tables), []
+    figures = _Figures(renderer.work)
     started: list[WorkerProcess] = []
     bar = _progress(len(tasks), progress)
     try:
-        while any(lane.pending or any(w.task for w in lane.workers) for lane in lanes) and (
-                flag.signum is None):
+        while (figures.busy or any(lane.pending or any(w.task for w in lane.workers)
+                                   for lane in lanes)) and flag.signum is None:
             # Taken from their workers first, installed once the workers have new tasks.
-            finished = [w.take() for lane in lanes for w in lane.workers
-                        if w.task is not None and w.done()]
+            finished = figures.sort([w.take() for lane in lanes for w in lane.workers
+                                     if w.task is not None and w.done()])
+            more_figures = bool(notebooks.pending) or any(
+                isinstance(w.task, NotebookTask) for w in notebooks.workers)
             for lane in lanes:
                 for worker in [w for w in lane.workers
                                if w.task is None and w.proc.poll() is not None]:
                     lane.workers.remove(worker)  # died between tasks: replaced if still needed
                 busy = sum(w.task is not None for w in lane.workers)
-                while len(lane.workers) < min(lane.size, busy + len(lane.pending)):
+                wanted = busy + len(lane.pending) + len(figures.pending)
+                while len(lane.workers) < min(lane.size, wanted):
                     assert renderer.work is not None
                     folder = renderer.work / f"_worker-{len(started) + 1}"
                     started.append(start_worker(folder, lane.env, lane.zygote))
@@ -687,7 +742,9 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                             if isinstance(task, NotebookTask) and lane.pending:
                                 task = replace(task, more=True)
                             worker.assign(task)
-                        else:
+                        elif figures.pending:
+                            worker.assign(figures.pending.popleft())
+                        elif not more_figures:
                             worker.close()
             for taken in finished:
                 result = renderer.finish(taken)
@@ -696,7 +753,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                     bar.write(f"FAILED {result.name}: {result.error}", file=sys.stderr)
                 bar.update(1)
             if notebooks_done is not None and flag.signum is None and not (
-                    notebooks.pending or any(w.task for w in notebooks.workers)):
+                    notebooks.pending or figures.busy or any(w.task for w in notebooks.workers)):
                 notebooks_done(results)
                 notebooks_done = None
             bar.set_postfix_str(", ".join(w.task.name for lane in lanes for w in lane.workers

@@ -36,6 +36,7 @@ from rapnb.build.messages import (
     RESULT_NAME,
     SHEETS_TABLES_NAME,
     WORKER_TMP_PREFIX,
+    FiguresTask,
     NotebookTask,
     TablesTask,
     TaskOutcome,
@@ -235,7 +236,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
         source_cell_ids,
         start_spare_kernel,
     )
-    from rapnb.build.figures import add_svgs, figure_files
+    from rapnb.build.figures import add_svgs, figure_files, png_name
     from rapnb.build.html_export import notebook_to_html
     from rapnb.build.pdf import notebook_pdf
 
@@ -272,13 +273,16 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
             if task.pdf:
                 files[f"{rel}.pdf"] = notebook_pdf(nb, task.stem or name)
                 steps.done("pdf")
-            for fig, data in figure_files(nb).items():
+            figures = figure_files(nb, png=not task.pngs_later)
+            for fig, data in figures.items():
                 files[f"{folder}/{fig}"] = data
+            pngs = sorted(f"{folder}/{png_name(fig)}" for fig in figures
+                          if task.pngs_later and fig.endswith(".svg"))
             steps.done("figure_files")
             staged_files = _stage(staged, files)
             steps.done("stage")
             return TaskOutcome("ok", staged_files, reads=read_log(log),
-                               execution={**execution, "steps": steps.seconds})
+                               execution={**execution, "steps": steps.seconds}, pngs=pngs)
         except Exception as exc:
             error = exception_line(exc)
     failed = None
@@ -319,6 +323,21 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
     return TaskOutcome("ok", files)
 
 
+def make_figures(task: FiguresTask) -> TaskOutcome:
+    """Draw a notebook task's PNGs into its staging folder, each from the SVG of the same name
+    there (`rapnb.build.figures.png_from_svg`)."""
+    from rapnb.build.figures import png_from_svg
+
+    staged = Path(task.staged)
+    for rel in task.pngs:
+        try:
+            svg = (staged / rel).with_suffix(".svg").read_text(encoding="utf-8")
+            atomic_write_bytes(staged / rel, png_from_svg(svg))
+        except Exception as exc:
+            return TaskOutcome("failed", [], f"{rel}: {exception_line(exc)}")
+    return TaskOutcome("ok", list(task.pngs))
+
+
 def run_task(spec_path: Path, wakeup_fifo: str = "") -> None:
     """Run the task in spec file `spec_path`; write its outcome to `result.json` beside it,
     then wake the render process through its FIFO at `wakeup_fifo`, if any."""
@@ -326,6 +345,8 @@ def run_task(spec_path: Path, wakeup_fifo: str = "") -> None:
     work = spec_path.parent
     if isinstance(task, TablesTask):
         outcome = make_tables(task, work)
+    elif isinstance(task, FiguresTask):
+        outcome = make_figures(task)
     else:
         outcome = make_notebook(task, work)
     atomic_write_text(work / RESULT_NAME, outcome_to_json(outcome))  # the parent waits for it

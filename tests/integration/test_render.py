@@ -201,7 +201,7 @@ def test_rendering_is_deterministic(stub_renders) -> None:
     execution = json.loads((out / "manifest.json").read_text())["notebooks"]["alpha"]["execution"]
     assert execution["seconds"] > 0 and len(execution["cell_seconds"]) == len(nb["cells"])
     steps = execution["steps"]  # where the worker's time went, step by step
-    assert set(steps) == {"execute", "svg", "ipynb_html", "pdf", "figure_files", "stage"}
+    assert set(steps) == {"execute", "svg", "ipynb_html", "pdf", "figure_files", "stage", "png"}
     assert steps["execute"] >= execution["seconds"] > 0 and min(steps.values()) >= 0
 
 

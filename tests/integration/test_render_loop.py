@@ -4,6 +4,7 @@ and a worker with a result wakes the loop rather than waiting for its next check
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from pathlib import Path
 
@@ -20,8 +21,8 @@ def _stubs(*names: str) -> list[Job]:
     return [Job(name, LINEAGE, {"sheet": name}, f"sheets/{name}") for name in names]
 
 
-def test_a_worker_is_given_its_next_task_before_the_last_one_is_installed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _record_events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list that `assign <task>` and `install <task>` are appended to as they happen."""
     events: list[str] = []
     assign, finish = pool.WorkerProcess.assign, render_module._Renderer.finish
 
@@ -35,6 +36,12 @@ def test_a_worker_is_given_its_next_task_before_the_last_one_is_installed(
 
     monkeypatch.setattr(pool.WorkerProcess, "assign", recording_assign)
     monkeypatch.setattr(render_module._Renderer, "finish", recording_finish)
+    return events
+
+
+def test_a_worker_is_given_its_next_task_before_the_last_one_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _record_events(monkeypatch)
     report = render(_stubs("a", "b", "c"), tmp_path / "out", workers=1, tables=False,
                     progress=False)
     assert report.exit_code == 0, report.results
@@ -74,3 +81,20 @@ def test_the_dearest_notebooks_go_to_the_workers_first(
     assert assigned == ["overview", "regional", "caribbean", "argentina"]
     assert [r.name for r in report.results] == ["argentina", "caribbean", "regional",
                                                "overview"]
+
+
+def test_a_notebooks_pngs_are_drawn_by_a_task_of_their_own_before_it_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker stages the SVGs; a figures task draws the PNGs from them (here on the same,
+    idle worker); the notebook is installed with both, and the manifest lists both."""
+    events = _record_events(monkeypatch)
+    chart = LINEAGE.parent / "stub_chart.ipynb"
+    out = tmp_path / "out"
+    report = render([Job("alpha", chart, {"sheet": "alpha"}, "sheets/alpha")], out,
+                    workers=1, tables=False, progress=False)
+    assert report.exit_code == 0, report.results
+    assert events == ["assign alpha", "assign alpha figures", "install alpha"]
+    pngs = sorted(p.name for p in (out / "sheets/alpha/figures").glob("*.png"))
+    assert pngs == ["stub_bars_1_2.png", "stub_points.png"]
+    listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert {f"sheets/alpha/figures/{name}" for name in pngs} <= set(listed)
