@@ -16,6 +16,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,16 +75,28 @@ class PreparedParts:
         return found
 
 
+def _final_bytes(out: Path, rel: str, final: Mapping[str, Path]) -> bytes | None:
+    """The bytes of part `rel`: from where `final` says they are (its staged file, if it has
+    not been moved into `out` meanwhile), else from `out`; None if it is in neither."""
+    for path in (final[rel], out / rel) if rel in final else (out / rel,):
+        with contextlib.suppress(FileNotFoundError):
+            return path.read_bytes()
+    return None
+
+
 def rehearse(out: Path, sheets: list[str], lang: str, prepared: PreparedParts,
-             data_sha256: str, stand_in: bool = False) -> bool:
+             data_sha256: str, stand_in: bool = False,
+             final: Mapping[str, Path] | None = None) -> bool:
     """Typeset the book of `lang` from the notebooks in `out` now, from the data `data_sha256`
     names (as the book step will), and throw it away: Typst keeps what it laid out, so the
     book step after a render that changed a few of its parts lays out only those (about 0.1 s
-    rather than 0.8 s). With `stand_in`, one sheet whose notebook is not there yet is laid
-    out as another sheet in its place (the book step then lays out that one anew). False if a
-    part is missing (and not stood in for)."""
+    rather than 0.8 s). A part named in `final` is read from where its final bytes are (a
+    notebook staged, not yet installed). With `stand_in`, one sheet whose notebook is not
+    there yet is laid out as another sheet in its place (the book step then lays out that one
+    anew). False if a part is missing (and not stood in for)."""
     parts = book_notebooks(sheets, lang)
-    texts = {name: (out / rel).read_bytes() for name, rel in parts if (out / rel).is_file()}
+    found = {name: _final_bytes(out, rel, final or {}) for name, rel in parts}
+    texts = {name: text for name, text in found.items() if text is not None}
     missing = [name for name, _ in parts if name not in texts]
     overview = f"{lang}/{OVERVIEW}"
     if missing and not (stand_in and len(missing) == 1 and overview not in missing

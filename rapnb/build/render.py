@@ -197,7 +197,9 @@ class _Renderer:
         self.skipped: set[str] = set()
         self.languages: list[str] = []
         self.book_parts = PreparedParts()
-        self.book_queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self.book_queue: queue.SimpleQueue[tuple[str, Path] | None] = queue.SimpleQueue()
+        """Each book part whose bytes are final: its path in the output folder and where the
+        bytes are now (installed there, or still staged); None ends the queue."""
         self.rehearsed = threading.Event()
         """Set once the final steps' warm-up has rehearsed the books whose parts were there
         (the book step waits for that; later Typst work is one compilation at a time)."""
@@ -321,10 +323,18 @@ class _Renderer:
         if final_write:
             self.write_manifest()
         if result.ok and isinstance(task, NotebookTask) and job is not None and self.pdf:
-            self.book_queue.put(self.out / job.executed_notebook)
+            self.book_queue.put((job.executed_notebook, self.out / job.executed_notebook))
         if result.ok and isinstance(task, TablesTask):
             self.sheets_tables = site.read_sheets_tables(task_dir / SHEETS_TABLES_NAME)
         return result
+
+    def held(self, finished: Finished) -> None:
+        """A notebook is in but held back until its PNGs are drawn (`_Figures`): its executed
+        notebook, final in its staging folder, is a book part the warm-up can read now."""
+        job = self.jobs.get(finished.task.name)
+        if job is not None and self.pdf:
+            self.book_queue.put((job.executed_notebook,
+                                 Path(finished.task.work) / "out" / job.executed_notebook))
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
               outcome: TaskOutcome) -> dict[str, Any]:
@@ -546,12 +556,12 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
     """Start, in a thread of the render process, the part of the final steps (the books, the
     index page) that does not depend on the outputs, and the part that depends on one notebook
     at a time: imports and reads that would otherwise wait until the last notebook is in, and
-    each book part read and converted as soon as it is installed (`renderer.book_queue`; None
-    ends the thread). A book most of whose parts are unchanged is rehearsed from the parts
-    already there; a book with one part still to come (and the book step not begun), with
-    another sheet standing in for it. The index page's sheets table is warmed up here only
-    when this render does not write the tables (their worker makes it otherwise). A failure
-    here is the final steps' to report."""
+    each book part read and converted as soon as its bytes are final, staged or installed
+    (`renderer.book_queue`; None ends the thread). A book most of whose parts are unchanged
+    is rehearsed from the parts already there; a book with one part still to come (and the
+    book step not begun), with another sheet standing in for it. The index page's sheets
+    table is warmed up here only when this render does not write the tables (their worker
+    makes it otherwise). A failure here is the final steps' to report."""
     from rapnb.build import book
     from rapnb.datasets.loaders import sheets
 
@@ -561,16 +571,18 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
     listed: list[str] = []
     waiting: dict[str, set[str]] = {}  # per language, the parts not in yet
     stood_in: set[str] = set()  # the languages rehearsed with a stand-in
+    final: dict[str, Path] = {}  # where each part's final bytes are: staged, or installed
 
     def warm() -> None:
         try:
             warm_books()
         finally:
             renderer.rehearsed.set()
-        while (path := renderer.book_queue.get()) is not None:
+        while (item := renderer.book_queue.get()) is not None:
+            rel, path = item
             if pdf and flag.signum is None:
                 renderer.book_parts.prepare(path)
-                rel = path.relative_to(renderer.out).as_posix()
+                final[rel] = path
                 for lang, rels in waiting.items():
                     rels.discard(rel)
                     if len(rels) == 1 and lang not in stood_in and (
@@ -578,7 +590,7 @@ def _warm_up_final_steps(renderer: _Renderer, pdf: bool, flag: _StopFlag) -> thr
                         stood_in.add(lang)
                         with contextlib.suppress(Exception):
                             book.rehearse(renderer.out, listed, lang, renderer.book_parts,
-                                          data_sha256, stand_in=True)
+                                          data_sha256, stand_in=True, final=final)
 
     def warm_books() -> None:
         with contextlib.suppress(Exception):
@@ -653,6 +665,8 @@ class _Figures:
     installed, until its PNGs are in its staging folder."""
 
     work: Path
+    on_hold: Callable[[Finished], None] = lambda finished: None
+    """Called with each notebook held back."""
     pending: deque[FiguresTask] = field(default_factory=deque)
     waiting: dict[str, Finished] = field(default_factory=dict)
 
@@ -674,6 +688,7 @@ class _Figures:
                     name, str(self.work / f"_figures-{Path(task.work).name}"),
                     str(Path(task.work) / "out"), list(outcome.pngs)))
                 self.waiting[name] = item
+                self.on_hold(item)
             elif isinstance(task, FiguresTask):
                 ready.append(self._release(item))
             else:
@@ -710,7 +725,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
     # The notebook workers first: they are forked once the worker zygote has imported their
     # stack, the tables' worker once the kernel zygote has imported the kernels' (later).
     lanes, results = (notebooks, tables), []
-    figures = _Figures(renderer.work)
+    figures = _Figures(renderer.work, renderer.held)
     started: list[WorkerProcess] = []
     bar = _progress(len(tasks), progress)
     try:

@@ -142,3 +142,22 @@ def test_one_missing_sheet_can_be_stood_in_for_and_the_book_is_the_same(folder) 
                      prepared=parts)
     assert not isinstance(made, list) and made[0].ok
     assert book.read_bytes() == expected
+
+
+def test_a_rehearsal_reads_a_staged_part_where_its_final_bytes_are(folder) -> None:
+    """A notebook held back for its PNGs is staged, not yet in the folder: a rehearsal reads
+    it from where `final` says, or from the folder once it has been moved there."""
+    from rapnb.build.book import PreparedParts, rehearse
+
+    out, _ = folder
+    staged = out.parent / "staged" / "en/sheets/peru/peru.ipynb"
+    staged.parent.mkdir(parents=True)
+    (out / "en/sheets/peru/peru.ipynb").replace(staged)
+    final = {"en/sheets/peru/peru.ipynb": staged}
+    parts = PreparedParts()
+    assert not rehearse(out, rapnb.sheets(), "en", parts, DATA)  # peru is in neither place
+    assert rehearse(out, rapnb.sheets(), "en", parts, DATA, final=final)
+    assert "".join(parts.get(staged.read_bytes())[0]["cells"][0]["source"]).endswith(
+        "Text of peru.")
+    staged.replace(out / "en/sheets/peru/peru.ipynb")  # installed meanwhile
+    assert rehearse(out, rapnb.sheets(), "en", parts, DATA, final=final)
