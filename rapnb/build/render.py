@@ -340,8 +340,12 @@ class _Renderer:
               outcome: TaskOutcome) -> dict[str, Any]:
         """The manifest entry of a finished task."""
         job = self.jobs.get(result.name)
+        # A failure with no executed copy of its own (its worker died, its PNGs could not be
+        # drawn) keeps listing the copy an earlier failure left in failed/, which is still there.
+        failed_copy = result.failed_notebook or (None if result.ok else
+                                                 before.get("failed_notebook"))
         attempt = {"status": result.status, "seconds": result.seconds, "error": result.error,
-                   "failed_notebook": result.failed_notebook, "reason": result.reason}
+                   "failed_notebook": failed_copy, "reason": result.reason}
         if result.ok:
             made: dict[str, Any] = {"files": result.files, "rendered_from": self.rendered_from}
             if isinstance(task, NotebookTask) and job is not None:
@@ -658,11 +662,14 @@ class _Lane:
 @dataclass
 class _Figures:
     """The PNGs still to draw. A notebook's worker stages its SVGs and leaves the PNGs
-    (`NotebookTask.pngs_later`, 2 s of CPU in a render): they are drawn by a FiguresTask,
-    which goes to the low-priority worker while the notebook workers have notebooks to run
-    (so it draws on the CPU they leave: while a kernel starts, while a worker waits for its
-    kernel) and to any idle worker once they have none. The notebook waits here, not
-    installed, until its PNGs are in its staging folder."""
+    (`NotebookTask.pngs_later`, 2 s of CPU in a render): they are drawn by a FiguresTask.
+    While notebooks still run, the low-priority worker takes them (so it draws on the CPU the
+    notebooks leave: while a kernel starts, while a worker waits for its kernel), and so does
+    a notebook worker with no notebook left to start; once the notebooks are done, only the
+    notebook workers do, and a FiguresTask still on the low-priority worker is taken back
+    (:meth:`take_back`): on a busy machine, a process at niceness 19 could keep the last
+    notebooks waiting for a long time. The notebook waits here, not installed, until its PNGs
+    are in its staging folder."""
 
     work: Path
     on_hold: Callable[[Finished], None] = lambda finished: None
@@ -694,6 +701,19 @@ class _Figures:
             else:
                 ready.append(item)
         return ready
+
+    def take_back(self, workers: list[WorkerProcess]) -> list[WorkerProcess]:
+        """Kill the workers of `workers` that are drawing PNGs and not done yet, and queue
+        their FiguresTasks again (first, each in a new folder: the PNGs already drawn are
+        kept); return the workers killed, which are not to be given another task."""
+        taken = [w for w in workers if isinstance(w.task, FiguresTask) and not w.done()]
+        for worker in reversed(taken):
+            assert isinstance(worker.task, FiguresTask)
+            with contextlib.suppress(ProcessLookupError):
+                worker.proc.kill()  # no kernel and nothing of its own to clean up
+            self.pending.appendleft(replace(worker.task, work=f"{worker.task.work}-again"))
+            worker.task = None
+        return taken
 
     def _release(self, drawn: Finished) -> Finished:
         notebook = self.waiting.pop(drawn.task.name)
@@ -736,12 +756,16 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                                      if w.task is not None and w.done()])
             more_figures = bool(notebooks.pending) or any(
                 isinstance(w.task, NotebookTask) for w in notebooks.workers)
+            if not more_figures:  # no PNGs at niceness 19 once the notebooks are done
+                for worker in figures.take_back(tables.workers):
+                    tables.workers.remove(worker)
             for lane in lanes:
                 for worker in [w for w in lane.workers
                                if w.task is None and w.proc.poll() is not None]:
                     lane.workers.remove(worker)  # died between tasks: replaced if still needed
                 busy = sum(w.task is not None for w in lane.workers)
-                wanted = busy + len(lane.pending) + len(figures.pending)
+                takes_figures = lane is notebooks or more_figures
+                wanted = busy + len(lane.pending) + (len(figures.pending) if takes_figures else 0)
                 while len(lane.workers) < min(lane.size, wanted):
                     assert renderer.work is not None
                     folder = renderer.work / f"_worker-{len(started) + 1}"
@@ -757,7 +781,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                             if isinstance(task, NotebookTask) and lane.pending:
                                 task = replace(task, more=True)
                             worker.assign(task)
-                        elif figures.pending:
+                        elif figures.pending and takes_figures:
                             worker.assign(figures.pending.popleft())
                         elif not more_figures:
                             worker.close()

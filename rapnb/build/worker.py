@@ -4,7 +4,9 @@ up for the whole render and takes tasks one at a time from its stdin.
 For a notebook it runs the notebook on a fresh `python3` kernel whose working directory is a
 temporary one (`rapnb.build.execute`), draws its charts' SVGs (the kernel leaves them to the
 worker, see `rapnb.present.display`), then exports its HTML, PDF (`rapnb.build.pdf`) and
-figures into the task's staging directory. Keeping workers alive means papermill, nbconvert's
+figures into the task's staging directory: the SVGs, and the PNGs too unless the task leaves
+them to a figures task (`NotebookTask.pngs_later`, :func:`make_figures`), which any worker
+may be given. Keeping workers alive means papermill, nbconvert's
 templates and vl-convert's JavaScript engine are loaded once per worker, not once per
 notebook; a worker forked by the worker zygote finds the first two loaded already
 (:func:`load_export_stack`, `rapnb.build.worker_zygote`); and while its first kernel starts
@@ -325,13 +327,16 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
 
 def make_figures(task: FiguresTask) -> TaskOutcome:
     """Draw a notebook task's PNGs into its staging folder, each from the SVG of the same name
-    there (`rapnb.build.figures.png_from_svg`)."""
+    there (`rapnb.build.figures.png_from_svg`); a PNG already there (drawn by this task's
+    earlier run, taken back from its worker: each is written atomically) is kept."""
     from rapnb.build.figures import png_from_svg
 
     staged = Path(task.staged)
     for rel in task.pngs:
+        if (staged / rel).is_file():
+            continue
         try:
-            svg = (staged / rel).with_suffix(".svg").read_text(encoding="utf-8")
+            svg = (staged / rel).with_suffix(".svg").read_bytes().decode("utf-8")
             atomic_write_bytes(staged / rel, png_from_svg(svg))
         except Exception as exc:
             return TaskOutcome("failed", [], f"{rel}: {exception_line(exc)}")

@@ -547,3 +547,23 @@ def test_stale_outputs_are_removed_only_inside_the_job_folder() -> None:
     assert not _owned("sheets/peru/../chile/chile.html", ["sheets/peru"])
     assert not _owned("/etc/passwd", ["/etc"])
     assert _owned("hxl/funding.csv", ["rap_tables.xlsx", "hxl"])
+
+
+def test_a_failure_without_an_executed_copy_keeps_listing_the_earlier_one(
+        tmp_path: Path) -> None:
+    """A notebook fails with its executed copy in failed/; it then fails again with none (its
+    worker dies): the earlier copy, still there, stays in the manifest, and a third render
+    finds no file it did not write."""
+    out = tmp_path / "out"
+    code, stdout, stderr = run_jobs_done([stub("gamma", RAISES)], out, tables=False,
+                                         progress=False)
+    assert code == 1 and (out / "failed/gamma.ipynb").is_file(), stdout + stderr
+    code, stdout, stderr = run_jobs_done([stub("gamma", KILLS_WORKER)], out, tables=False,
+                                         progress=False)
+    assert code == 1 and "WorkerError: worker exited with signal 9" in stdout, stdout + stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notebooks"]["gamma"]["failed_notebook"] == "failed/gamma.ipynb"
+    assert "failed/gamma.ipynb" in manifest["files"]
+    code, stdout, stderr = run_jobs_done([stub("gamma", RAISES)], out, tables=False,
+                                         progress=False)
+    assert code == 1 and "rapnb did not write" not in stderr, stdout + stderr

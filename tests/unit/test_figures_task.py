@@ -87,3 +87,57 @@ def test_other_tasks_go_straight_to_their_install(tmp_path: Path) -> None:
     failed = Finished(without_pngs.task, 0.2, TaskOutcome("failed", [], "ValueError: x"))
     assert figures.sort([without_pngs, failed]) == [without_pngs, failed]
     assert not figures.busy
+
+
+def test_a_png_already_drawn_is_kept(tmp_path: Path) -> None:
+    """A figures task run again (taken back from its worker) keeps the PNGs drawn before."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures/a.svg").write_text("<svg", encoding="utf-8")  # not drawable
+    (tmp_path / "figures/a.png").write_bytes(PNG_SIGNATURE + b"drawn before")
+    outcome = make_figures(FiguresTask("n figures", str(tmp_path / "w"), str(tmp_path),
+                                       ["figures/a.png"]))
+    assert outcome.ok
+    assert (tmp_path / "figures/a.png").read_bytes() == PNG_SIGNATURE + b"drawn before"
+
+
+class _Running:
+    """A worker process still running: `kill` ends it."""
+
+    pid = 0
+
+    def __init__(self) -> None:
+        self.killed = False
+
+    def poll(self) -> int | None:
+        return -9 if self.killed else None
+
+    def kill(self) -> None:
+        self.killed = True
+
+
+def test_pngs_still_drawn_at_low_priority_are_taken_back(tmp_path: Path) -> None:
+    """Once the notebooks are done, a figures task still on the low-priority worker is queued
+    again first (in a new folder) and that worker is killed; one that has its result is left
+    to be taken, and a worker writing the tables is left alone."""
+    from rapnb.build.messages import TablesTask
+    from rapnb.build.pool import WorkerProcess
+
+    def worker(task: object) -> WorkerProcess:
+        return WorkerProcess(_Running(), tmp_path / "log", tmp_path, task=task)  # type: ignore[arg-type]
+
+    figures = render_module._Figures(tmp_path)
+    queued = FiguresTask("b figures", str(tmp_path / "b"), str(tmp_path), ["b.png"])
+    figures.pending.append(queued)
+    drawing = FiguresTask("a figures", str(tmp_path / "a"), str(tmp_path), ["a.png"])
+    done = FiguresTask("c figures", str(tmp_path / "c"), str(tmp_path), ["c.png"])
+    Path(done.work).mkdir()
+    (Path(done.work) / "result.json").write_text("{}", encoding="utf-8")
+    tables = TablesTask("tables", str(tmp_path / "t"), "/data")
+    workers = [worker(drawing), worker(done), worker(tables)]
+    assert figures.take_back(workers) == [workers[0]]
+    assert workers[0].proc.poll() is not None and workers[0].task is None
+    assert [w.task for w in workers[1:]] == [done, tables]
+    assert workers[1].proc.poll() is None and workers[2].proc.poll() is None
+    assert list(figures.pending) == [
+        FiguresTask("a figures", str(tmp_path / "a") + "-again", str(tmp_path), ["a.png"]),
+        queued]
