@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rapnb.build import pool, render
+from rapnb.build.figures import png_from_svg
 from rapnb.build.jobs import Job
 
 render_module = importlib.import_module("rapnb.build.render")  # `render` is the function
@@ -98,3 +99,7 @@ def test_a_notebooks_pngs_are_drawn_by_a_task_of_their_own_before_it_is_installe
     assert pngs == ["stub_bars_1_2.png", "stub_points.png"]
     listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
     assert {f"sheets/alpha/figures/{name}" for name in pngs} <= set(listed)
+    for name in pngs:  # what a notebook worker would have drawn from the same SVG
+        png = out / "sheets/alpha/figures" / name
+        svg = png.with_suffix(".svg").read_bytes().decode("utf-8")
+        assert png.read_bytes() == png_from_svg(svg)
