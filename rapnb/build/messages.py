@@ -17,6 +17,11 @@ WORKER_TMP_PREFIX = "rapnb-worker-"
 """A worker's TMPDIR is `<system tmp>/rapnb-worker-<render pid>-<random>`; it removes it on exit."""
 
 
+def staging_folder(work: str | Path) -> Path:
+    """Where a task whose own folder is `work` stages its files: `<work>/out`."""
+    return Path(work) / "out"
+
+
 @dataclass(frozen=True)
 class NotebookTask:
     """Run one notebook and export it: `<folder>/<stem>.ipynb|.html|.pdf` and its figures."""

@@ -46,6 +46,7 @@ from rapnb.build.messages import (
     TablesTask,
     Task,
     TaskOutcome,
+    staging_folder,
 )
 from rapnb.build.pool import (
     Finished,
@@ -292,7 +293,7 @@ class _Renderer:
         task_dir = Path(task.work)
         result = Result(task.name, outcome.status, seconds, outcome.error, list(outcome.files),
                         outcome.failed_notebook, self.reasons.get(task.name, ""))
-        staged = task_dir / "out"
+        staged = staging_folder(task_dir)
         before = manifest.previous_entry(self.previous, result.name)
         failed_rel = f"{FAILED_DIR}/{result.name}.ipynb"
         job = self.jobs.get(result.name)
@@ -334,7 +335,7 @@ class _Renderer:
         job = self.jobs.get(finished.task.name)
         if job is not None and self.pdf:
             self.book_queue.put((job.executed_notebook,
-                                 Path(finished.task.work) / "out" / job.executed_notebook))
+                                 staging_folder(finished.task.work) / job.executed_notebook))
 
     def entry(self, task: Task, result: Result, before: dict[str, Any],
               outcome: TaskOutcome) -> dict[str, Any]:
@@ -693,7 +694,7 @@ class _Figures:
                 name = f"{task.name} figures"
                 self.pending.append(FiguresTask(
                     name, str(self.work / f"_figures-{Path(task.work).name}"),
-                    str(Path(task.work) / "out"), list(outcome.pngs)))
+                    str(staging_folder(task.work)), list(outcome.pngs)))
                 self.waiting[name] = item
                 self.on_hold(item)
             elif isinstance(task, FiguresTask):
@@ -754,9 +755,9 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
             # Taken from their workers first, installed once the workers have new tasks.
             finished = figures.sort([w.take() for lane in lanes for w in lane.workers
                                      if w.task is not None and w.done()])
-            more_figures = bool(notebooks.pending) or any(
+            notebooks_left = bool(notebooks.pending) or any(
                 isinstance(w.task, NotebookTask) for w in notebooks.workers)
-            if not more_figures:  # no PNGs at niceness 19 once the notebooks are done
+            if not notebooks_left:  # no PNGs at niceness 19 once the notebooks are done
                 for worker in figures.take_back(tables.workers):
                     tables.workers.remove(worker)
             for lane in lanes:
@@ -764,7 +765,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                                if w.task is None and w.proc.poll() is not None]:
                     lane.workers.remove(worker)  # died between tasks: replaced if still needed
                 busy = sum(w.task is not None for w in lane.workers)
-                takes_figures = lane is notebooks or more_figures
+                takes_figures = lane is notebooks or notebooks_left
                 wanted = busy + len(lane.pending) + (len(figures.pending) if takes_figures else 0)
                 while len(lane.workers) < min(lane.size, wanted):
                     assert renderer.work is not None
@@ -783,7 +784,7 @@ def _run(renderer: _Renderer, tasks: list[Task], flag: _StopFlag, progress: bool
                             worker.assign(task)
                         elif figures.pending and takes_figures:
                             worker.assign(figures.pending.popleft())
-                        elif not more_figures:
+                        elif not notebooks_left:  # no more figures tasks can come
                             worker.close()
             for taken in finished:
                 result = renderer.finish(taken)

@@ -46,6 +46,7 @@ from rapnb.build.messages import (
     one_line,
     outcome_to_json,
     read_task,
+    staging_folder,
 )
 from rapnb.build.procs import child_pids, exit_now, kill_processes, set_parent_death_signal
 from rapnb.build.wakeup import WAKEUP_ENV, wake
@@ -243,7 +244,7 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
     from rapnb.build.pdf import notebook_pdf
 
     name, folder = task.name, task.folder
-    cwd, staged, log = work / "cwd", work / "out", work / "reads.jsonl"
+    cwd, staged, log = work / "cwd", staging_folder(work), work / "reads.jsonl"
     cwd.mkdir(exist_ok=True)
     warming = start_warm_up()
     spare = _SPARE.pop() if _SPARE else None
@@ -278,8 +279,8 @@ def make_notebook(task: NotebookTask, work: Path) -> TaskOutcome:
             figures = figure_files(nb, png=not task.pngs_later)
             for fig, data in figures.items():
                 files[f"{folder}/{fig}"] = data
-            pngs = sorted(f"{folder}/{png_name(fig)}" for fig in figures
-                          if task.pngs_later and fig.endswith(".svg"))
+            pngs = sorted(f"{folder}/{png_name(fig)}" for fig in figures) if (
+                task.pngs_later) else []
             steps.done("figure_files")
             staged_files = _stage(staged, files)
             steps.done("stage")
@@ -303,7 +304,7 @@ def make_tables(task: TablesTask, work: Path) -> TaskOutcome:
     from rapnb.build.site import sheets_tables
     from rapnb.build.workbook import write_hxl_csvs, write_workbook
 
-    staged = work / "out"
+    staged = staging_folder(work)
     try:
         write_workbook(staged / WORKBOOK_FILE, task.data_dir)
         csvs = write_hxl_csvs(staged / HXL_DIR, task.data_dir)
